@@ -1,0 +1,109 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { randomSecret } from './lib/ids.js';
+
+/**
+ * Environment parsed once at start-up. A bad value stops the process with a message naming the
+ * variable. Secrets have no defaults in production; on the embedded default one is generated
+ * once and kept in the data folder so sessions survive restarts.
+ */
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('localhost'),
+  MYDROP_DATA_DIR: z.string().min(1).default('.mydrop'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  MYDROP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MYDROP_BASE_URL: z.url('must be an absolute URL such as https://mydrop.example.com').optional(),
+  MYDROP_TRUST_PROXY: booleanFlag.default(false),
+  MYDROP_DEMO: booleanFlag.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+export interface Config {
+  env: Environment['NODE_ENV'];
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  secret: string;
+  baseUrl: string;
+  trustProxy: boolean;
+  /** Create the demo workspace on first start when the database is empty. */
+  demoOnFirstStart: boolean;
+  logLevel: Environment['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function parseEnvironment(source: Record<string, string | undefined>): Environment {
+  // Empty strings mean "unset", as in most shells' `FOO= cmd`.
+  const cleaned = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = environmentSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+const secretFileName = 'secret';
+
+/** Reads the data folder's secret, creating it (readable by the owner only) the first time. */
+function loadOrCreateLocalSecret(dataDir: string): string {
+  const path = join(dataDir, secretFileName);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomSecret(48);
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+  return secret;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const environment = parseEnvironment(source);
+  const dataDir = resolve(environment.MYDROP_DATA_DIR);
+  const production = environment.NODE_ENV === 'production';
+  if (production && !environment.MYDROP_SECRET) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MYDROP_SECRET: required when NODE_ENV=production (at least 32 characters)',
+    );
+  }
+  const secret = environment.MYDROP_SECRET ?? loadOrCreateLocalSecret(dataDir);
+  const port = environment.PORT;
+  return {
+    env: environment.NODE_ENV,
+    port,
+    host: environment.HOST,
+    dataDir,
+    databaseUrl: environment.DATABASE_URL,
+    redisUrl: environment.REDIS_URL,
+    secret,
+    baseUrl: (environment.MYDROP_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    trustProxy: environment.MYDROP_TRUST_PROXY,
+    demoOnFirstStart: environment.MYDROP_DEMO ?? !production,
+    logLevel: environment.LOG_LEVEL,
+  };
+}

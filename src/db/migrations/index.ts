@@ -1,0 +1,10 @@
+import { foundation } from './0001-foundation.js';
+
+/**
+ * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
+ * and on a server; they run one statement at a time because PGlite's extended protocol takes
+ * one statement per query. Never edit a migration that has shipped: add the next one.
+ */
+export const migrations: Record<string, readonly string[]> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,74 @@
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { catalogRoutes } from '../modules/catalog/index.js';
+import { organizationsRoutes } from '../modules/organizations/index.js';
+import { tokensRoutes } from '../modules/tokens/index.js';
+import type { Services } from '../services.js';
+import { accountRoutes } from '../workflows/account.routes.js';
+import { Authenticator } from './authenticate.js';
+import { registerConsole } from './console-assets.js';
+import { installErrorHandling } from './error-handler.js';
+import { registerOpenApi } from './openapi.js';
+import type { Routes } from './route-context.js';
+
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  baseUrl: string;
+  trustProxy: boolean;
+  /** Throws when the database does not answer; backs /readyz. */
+  pingDatabase(): Promise<void>;
+  version: string;
+  consoleDistDir?: string;
+}
+
+const routeModules: Routes[] = [accountRoutes, organizationsRoutes, tokensRoutes, catalogRoutes];
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    trustProxy: options.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Keep-alive sockets are closed on shutdown; requests in flight still finish.
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  await app.register(cookie);
+  await registerOpenApi(app, options.version);
+
+  app.get(
+    '/healthz',
+    { schema: { tags: ['operations'], summary: 'The process is up' } },
+    async () => ({
+      status: 'ok',
+    }),
+  );
+  app.get(
+    '/readyz',
+    { schema: { tags: ['operations'], summary: 'The database answers' } },
+    async (request, reply) => {
+      try {
+        await options.pingDatabase();
+        return { status: 'ready' };
+      } catch (error) {
+        request.log.warn({ err: error }, 'readiness check failed');
+        return reply.status(503).send({
+          error: { code: 'unavailable', message: 'The database does not answer', details: {} },
+        });
+      }
+    },
+  );
+
+  const context = {
+    services: options.services,
+    auth: new Authenticator(options.services),
+    baseUrl: options.baseUrl,
+  };
+  for (const register of routeModules) register(app, context);
+  await registerConsole(app, options.consoleDistDir);
+  return app;
+}

@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorCode, isAppError, statusForCode } from '../lib/errors.js';
+
+/**
+ * Every error leaves the API in one shape: {"error":{"code","message","details"}}. Validation
+ * failures name the field and the problem; nothing the caller did becomes a bare 500.
+ */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details: Record<string, unknown> };
+}
+
+export function errorBody(error: AppError): ErrorBody {
+  return { error: { code: error.code, message: error.message, details: error.details } };
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+function fieldName(context: string | undefined, instancePath: string | undefined): string {
+  const path = (instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  return [context, path].filter(Boolean).join('.');
+}
+
+function fromValidation(error: FastifyError): AppError {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext;
+  const issues = ((error.validation ?? []) as ValidationIssue[]).map((issue) => ({
+    field: fieldName(context, issue.instancePath),
+    message: issue.message ?? 'is invalid',
+  }));
+  const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+  return new AppError('invalid', summary || 'The request is invalid', { issues });
+}
+
+const frameworkCodes: Record<number, ErrorCode> = {
+  400: 'invalid',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export function toAppError(error: FastifyError): AppError | undefined {
+  if (isAppError(error)) return error;
+  if (error.validation) return fromValidation(error);
+  const status = error.statusCode ?? 500;
+  const code = frameworkCodes[status];
+  if (code) return new AppError(code, error.message);
+  return undefined;
+}
+
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const appError = toAppError(error);
+    if (!appError || statusForCode(appError.code) >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      const failure = appError ?? new AppError('internal', 'Something went wrong on our side');
+      return reply.status(statusForCode(failure.code)).send(errorBody(failure));
+    }
+    if (
+      appError.code === 'rate_limited' &&
+      typeof appError.details.retryAfterSeconds === 'number'
+    ) {
+      reply.header('retry-after', String(appError.details.retryAfterSeconds));
+    }
+    return reply.status(statusForCode(appError.code)).send(errorBody(appError));
+  });
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.js';
+import { buildApp } from './http/app.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './lib/logger.js';
+import { createDemoWorkspace, readDemoFile, writeDemoFile } from './modules/demo/index.js';
+import { createServices, type Services } from './services.js';
+
+/** Composition root: config -> database -> migrations -> services -> HTTP server. */
+export interface RunningMydrop {
+  app: FastifyInstance;
+  url: string;
+  services: Services;
+  database: DatabaseHandle;
+  stop(): Promise<void>;
+}
+
+export const version: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export async function openMydropDatabase(config: Config): Promise<DatabaseHandle> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrateToLatest(database.db);
+  return database;
+}
+
+export async function startMydrop(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<RunningMydrop> {
+  const database = await openMydropDatabase(config);
+  const services = createServices({ db: database.db, clock: systemClock, secret: config.secret });
+
+  if (config.demoOnFirstStart && !(await services.organizations.hasAnyOrganization())) {
+    logger.info('empty database: creating the demo workspace');
+    await createDemoWorkspace(services, { baseUrl: config.baseUrl, dataDir: config.dataDir });
+  }
+
+  const app = await buildApp({
+    services,
+    logger,
+    baseUrl: config.baseUrl,
+    trustProxy: config.trustProxy,
+    pingDatabase: database.ping,
+    version,
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
+
+  const demo = readDemoFile(config.dataDir);
+  if (demo && demo.baseUrl !== url && config.baseUrl.startsWith('http://localhost')) {
+    writeDemoFile(config.dataDir, { ...demo, baseUrl: url });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { app, url, services, database, stop };
+}

@@ -1,0 +1,135 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomSecret } from '../../lib/ids.js';
+import type { Services } from '../../services.js';
+import type { Actor, Role } from '../access/index.js';
+import {
+  type DemoOrganization,
+  demoAgency,
+  demoEmail,
+  demoPeople,
+  demoRetail,
+} from './demo-catalog.js';
+
+/**
+ * The demo workspace: created on first start of an empty database and by `mydrop demo`
+ * (which resets it). Its sign-in details go to `demo.json` in the data folder, the file
+ * scripts and CI read; later features add their demo ids to it.
+ */
+export interface DemoFile {
+  baseUrl: string;
+  organizationId: string;
+  organizations: Array<{
+    id: string;
+    name: string;
+    slug: string;
+    brands: Array<{ id: string; name: string }>;
+  }>;
+  users: Array<{ email: string; password: string; role: Role; name: string }>;
+  apiToken: string;
+  createdAt: string;
+}
+
+export const demoFileName = 'demo.json';
+
+async function removeDemo(services: Services): Promise<void> {
+  for (const org of [demoRetail, demoAgency]) {
+    const existing = await services.organizations.findOrganizationBySlug(org.slug);
+    if (existing) await services.organizations.deleteOrganization(existing.id);
+  }
+  for (const person of demoPeople)
+    await services.identity.deleteUserByEmail(demoEmail(person.role));
+}
+
+async function createDemoOrganization(
+  services: Services,
+  spec: DemoOrganization,
+  ownerUserId: string,
+): Promise<DemoFile['organizations'][number]> {
+  const organization = await services.organizations.createOrganization({
+    name: spec.name,
+    slug: spec.slug,
+    timezone: spec.timezone,
+    ownerUserId,
+  });
+  const actor: Actor = {
+    kind: 'user',
+    id: ownerUserId,
+    organizationId: organization.id,
+    role: 'owner',
+    userId: ownerUserId,
+  };
+  const brands: Array<{ id: string; name: string }> = [];
+  for (const brandSpec of spec.brands) {
+    const brand = await services.organizations.createBrand(actor, brandSpec);
+    brands.push({ id: brand.id, name: brand.name });
+    for (const product of brandSpec.products) {
+      await services.catalog.createProduct(actor, { ...product, brandId: brand.id, imageUrls: [] });
+    }
+  }
+  return { id: organization.id, name: organization.name, slug: organization.slug, brands };
+}
+
+export async function createDemoWorkspace(
+  services: Services,
+  options: { baseUrl: string; dataDir: string },
+): Promise<DemoFile> {
+  await removeDemo(services);
+  const password = `demo-${randomSecret(9)}`;
+  const users: DemoFile['users'] = [];
+  for (const person of demoPeople) {
+    const user = await services.identity.createUser({
+      email: demoEmail(person.role),
+      name: person.name,
+      password,
+    });
+    users.push({ email: user.email, password, role: person.role, name: user.name });
+  }
+  const [owner, ...others] = users;
+  if (!owner) throw new Error('The demo needs an owner');
+  const ownerUser = await services.identity.findUserByEmail(owner.email);
+  if (!ownerUser) throw new Error('The demo owner was not created');
+
+  const retail = await createDemoOrganization(services, demoRetail, ownerUser.id);
+  const agency = await createDemoOrganization(services, demoAgency, ownerUser.id);
+  for (const person of others) {
+    const user = await services.identity.findUserByEmail(person.email);
+    if (user) await services.organizations.addMember(retail.id, user.id, person.role);
+  }
+  const agencyMember = users.find((user) => user.role === 'agency');
+  const agencyUser = agencyMember && (await services.identity.findUserByEmail(agencyMember.email));
+  if (agencyUser) await services.organizations.addMember(agency.id, agencyUser.id, 'owner');
+
+  const { token } = await services.tokens.issue(retail.id, {
+    name: 'Demo integration',
+    role: 'owner',
+    createdBy: ownerUser.id,
+  });
+  const demo: DemoFile = {
+    baseUrl: options.baseUrl,
+    organizationId: retail.id,
+    organizations: [retail, agency],
+    users,
+    apiToken: token,
+    createdAt: services.clock.now().toISOString(),
+  };
+  writeDemoFile(options.dataDir, demo);
+  return demo;
+}
+
+/** Writes demo.json atomically so a reader never sees half a file. */
+export function writeDemoFile(dataDir: string, demo: DemoFile): void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, demoFileName);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, path);
+}
+
+export function readDemoFile(dataDir: string): DemoFile | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dataDir, demoFileName), 'utf8')) as DemoFile;
+  } catch {
+    return undefined;
+  }
+}

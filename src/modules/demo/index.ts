@@ -1,0 +1,8 @@
+export { demoEmail, demoEmailDomain } from './demo-catalog.js';
+export {
+  createDemoWorkspace,
+  type DemoFile,
+  demoFileName,
+  readDemoFile,
+  writeDemoFile,
+} from './demo-workspace.js';

@@ -1,0 +1,58 @@
+import type { Db } from './db/database.js';
+import type { Clock } from './lib/clock.js';
+import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
+import {
+  IdentityRepository,
+  IdentityService,
+  type LoginLimits,
+  LoginRateLimiter,
+  type ScryptCost,
+} from './modules/identity/index.js';
+import {
+  InvitationsService,
+  OrganizationsRepository,
+  OrganizationsService,
+} from './modules/organizations/index.js';
+import { TokensRepository, TokensService } from './modules/tokens/index.js';
+
+/** The application's services, wired once. Each asks only for what it uses. */
+export interface Services {
+  clock: Clock;
+  identity: IdentityService;
+  organizations: OrganizationsService;
+  invitations: InvitationsService;
+  tokens: TokensService;
+  catalog: CatalogService;
+}
+
+export interface ServiceOptions {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  passwordCost?: ScryptCost;
+  loginLimits?: LoginLimits;
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const { db, clock, secret } = options;
+  const organizationsRepository = new OrganizationsRepository(db);
+  const organizations = new OrganizationsService({ repository: organizationsRepository, clock });
+  return {
+    clock,
+    identity: new IdentityService({
+      repository: new IdentityRepository(db),
+      clock,
+      secret,
+      loginLimiter: new LoginRateLimiter(clock, options.loginLimits),
+      ...(options.passwordCost ? { passwordCost: options.passwordCost } : {}),
+    }),
+    organizations,
+    invitations: new InvitationsService({ repository: organizationsRepository, clock, secret }),
+    tokens: new TokensService({ repository: new TokensRepository(db), clock, secret }),
+    catalog: new CatalogService({
+      repository: new CatalogRepository(db),
+      clock,
+      brandExists: (organizationId, brandId) => organizations.brandExists(organizationId, brandId),
+    }),
+  };
+}

@@ -18,7 +18,18 @@ function newestSource(folder) {
 
 if (!existsSync(dist) || statSync(dist).mtimeMs < newestSource('web')) {
   process.stdout.write('Building the console (web/dist)...\n');
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/vite/bin/vite.js',
+      'build',
+      '--config',
+      'web/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
 }

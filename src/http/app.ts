@@ -26,6 +26,22 @@ export interface AppOptions {
 
 const routeModules: Routes[] = [accountRoutes, organizationsRoutes, tokensRoutes, catalogRoutes];
 
+/**
+ * While the server drains on shutdown, answers to requests in flight carry
+ * `Connection: close`, so keep-alive clients do not hold the process open until their idle
+ * timeout.
+ */
+function closeConnectionsWhenDraining(app: FastifyInstance): void {
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (draining) reply.header('connection', 'close');
+    return payload;
+  });
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
@@ -37,6 +53,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  closeConnectionsWhenDraining(app);
   await app.register(cookie);
   await registerOpenApi(app, options.version);
 

@@ -43,8 +43,14 @@ const frameworkCodes: Record<number, ErrorCode> = {
   429: 'rate_limited',
 };
 
+/** PostgreSQL's unique_violation: two writers raced for the same unique value. */
+const uniqueViolation = '23505';
+
 export function toAppError(error: FastifyError): AppError | undefined {
   if (isAppError(error)) return error;
+  if ((error as { code?: unknown }).code === uniqueViolation) {
+    return new AppError('conflict', 'A record with the same unique value already exists');
+  }
   if (error.validation) return fromValidation(error);
   const status = error.statusCode ?? 500;
   const code = frameworkCodes[status];

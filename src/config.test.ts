@@ -1,0 +1,73 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'mydrop-config-'));
+
+describe('configuration', () => {
+  it('starts on PGlite in ./.mydrop on port 3000 by default', () => {
+    const folder = dataDir();
+    const config = loadConfig({ MYDROP_DATA_DIR: folder });
+    expect(config).toMatchObject({
+      port: 3000,
+      dataDir: folder,
+      databaseUrl: undefined,
+      baseUrl: 'http://localhost:3000',
+    });
+    expect(config.demoOnFirstStart).toBe(true);
+  });
+
+  it('stops with a message naming the variable when a value is bad', () => {
+    expect(() => loadConfig({ MYDROP_DATA_DIR: dataDir(), PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ MYDROP_DATA_DIR: dataDir(), DATABASE_URL: 'mysql://x' })).toThrow(
+      /DATABASE_URL: must be a postgres/,
+    );
+    expect(() => loadConfig({ MYDROP_DATA_DIR: dataDir(), MYDROP_SECRET: 'short' })).toThrow(
+      /MYDROP_SECRET/,
+    );
+    expect(() => loadConfig({ MYDROP_DATA_DIR: dataDir(), LOG_LEVEL: 'loud' })).toThrow(
+      ConfigError,
+    );
+  });
+
+  it('requires MYDROP_SECRET in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', MYDROP_DATA_DIR: dataDir() })).toThrow(
+      /MYDROP_SECRET: required when NODE_ENV=production/,
+    );
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MYDROP_DATA_DIR: dataDir(),
+      MYDROP_SECRET: 'x'.repeat(40),
+    });
+    expect(config.secret).toBe('x'.repeat(40));
+    expect(config.demoOnFirstStart).toBe(false);
+  });
+
+  it('generates the embedded secret once, readable by the owner only, and keeps it', () => {
+    const folder = dataDir();
+    const first = loadConfig({ MYDROP_DATA_DIR: folder }).secret;
+    const second = loadConfig({ MYDROP_DATA_DIR: folder }).secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(second).toBe(first);
+    expect(readFileSync(join(folder, 'secret'), 'utf8').trim()).toBe(first);
+    expect(statSync(join(folder, 'secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads PORT, DATABASE_URL and the proxy setting', () => {
+    const config = loadConfig({
+      MYDROP_DATA_DIR: dataDir(),
+      PORT: '8080',
+      DATABASE_URL: 'postgres://db.internal/mydrop',
+      MYDROP_TRUST_PROXY: '1',
+      MYDROP_BASE_URL: 'https://drops.example.com/',
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'postgres://db.internal/mydrop',
+      trustProxy: true,
+      baseUrl: 'https://drops.example.com',
+    });
+  });
+});

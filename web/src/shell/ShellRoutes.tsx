@@ -1,0 +1,31 @@
+import { EmptyState, PageHeader } from '../common/feedback';
+import { OffersPage } from '../offers/OffersPage';
+import { Link, Redirect, useLocation } from '../router/router';
+import { SettingsPage } from '../settings/SettingsPage';
+import { UpcomingArea } from '../upcoming/UpcomingArea';
+import { upcomingAreas } from '../upcoming/upcomingAreas';
+
+export function ShellRoutes() {
+  const { pathname } = useLocation();
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+
+  if (path === '/') return <Redirect to="/calendar" />;
+  if (path === '/offers') return <OffersPage />;
+  if (path === '/settings') return <SettingsPage />;
+  const upcoming = upcomingAreas.find((area) => area.path === path);
+  if (upcoming) return <UpcomingArea area={upcoming} />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  return (
+    <>
+      <PageHeader title="Page not found" />
+      <EmptyState title="There is nothing at this address">
+        <p>
+          Check the link, or go to the <Link to="/calendar">calendar</Link>.
+        </p>
+      </EmptyState>
+    </>
+  );
+}

@@ -55,6 +55,50 @@ export class CatalogRepository {
     });
   }
 
+  async findProductsByTitle(
+    organizationId: string,
+    brandId: string,
+    titles: readonly string[],
+  ): Promise<ProductRow[]> {
+    if (titles.length === 0) return [];
+    return this.db
+      .selectFrom('products')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('brandId', '=', brandId)
+      .where('title', 'in', titles)
+      .execute();
+  }
+
+  /**
+   * Writes an import in one transaction with one multi-row insert per table: new products, then
+   * every SKU, whether its product is new or already existed, then marks the existing products
+   * changed. At the import cap of 5,000 rows the SKU insert binds 50,000 values, under
+   * PostgreSQL's 65,535.
+   */
+  async insertImport(batch: {
+    organizationId: string;
+    products: NewRow<'products'>[];
+    skus: NewRow<'skus'>[];
+    updatedProductIds: string[];
+    updatedAt: Date;
+  }): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (batch.products.length > 0) {
+        await trx.insertInto('products').values(batch.products).execute();
+      }
+      if (batch.skus.length > 0) await trx.insertInto('skus').values(batch.skus).execute();
+      if (batch.updatedProductIds.length > 0) {
+        await trx
+          .updateTable('products')
+          .set({ updatedAt: batch.updatedAt })
+          .where('organizationId', '=', batch.organizationId)
+          .where('id', 'in', batch.updatedProductIds)
+          .execute();
+      }
+    });
+  }
+
   async updateProduct(
     organizationId: string,
     id: string,

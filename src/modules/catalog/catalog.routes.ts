@@ -58,8 +58,39 @@ const productChanges = z.object({
   imageUrls: z.array(z.url('must be a URL')).max(20).optional(),
 });
 
+const importQuery = z.object({
+  brandId: z.uuid('must be a UUID'),
+  dryRun: z
+    .enum(['true', 'false'], 'must be true or false')
+    .default('false')
+    .meta({ description: 'true: check the file and report what would change, writing nothing' }),
+});
+
+const importSummary = z
+  .object({
+    created: z.object({ products: z.number().int(), skus: z.number().int() }),
+    updated: z.object({
+      products: z.number().int().meta({ description: 'Existing products that gained SKUs' }),
+    }),
+    rows: z.number().int(),
+  })
+  .meta({ id: 'ProductImportSummary' });
+
+const csvBody = z.string().meta({
+  description:
+    'CSV (RFC 4180, UTF-8) with a header row. Columns, in any order: product_title, sku_code, price (major units, e.g. 29.90), currency (required); description, image_urls (separated by |), stock_on_hand, attr:<name> (optional). Rows with the same product_title are SKUs of one product. A bad row answers 400 with details.rows listing each {line, column, message}; nothing is written.',
+});
+
+/** CSV files may be larger than the 1 MiB allowed for JSON bodies. */
+const csvBodyLimit = 5 * 1024 * 1024;
+
 export const catalogRoutes: Routes = (app, { services, auth }) => {
   const api = typed(app);
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'string', bodyLimit: csvBodyLimit },
+    (_request, body, done) => done(null, body),
+  );
 
   api.get(
     '/api/v1/products',
@@ -94,6 +125,37 @@ export const catalogRoutes: Routes = (app, { services, auth }) => {
         request.body,
       );
       return reply.status(201).send(product);
+    },
+  );
+
+  api.post(
+    '/api/v1/products/import',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Import products and SKUs from a CSV file, all or nothing',
+        security: secured,
+        consumes: ['text/csv'],
+        querystring: importQuery,
+        body: csvBody,
+        response: {
+          200: importSummary.meta({ description: 'Dry run: what the import would do' }),
+          201: importSummary,
+          ...commonErrors,
+          409: errorResponse,
+          413: errorResponse,
+          415: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const dryRun = request.query.dryRun === 'true';
+      const summary = await services.catalog.importProducts(await auth.requireActor(request), {
+        brandId: request.query.brandId,
+        csv: request.body,
+        dryRun,
+      });
+      return reply.status(dryRun ? 200 : 201).send(summary);
     },
   );
 

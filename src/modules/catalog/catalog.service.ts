@@ -3,6 +3,13 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { CatalogRepository, ProductRow, SkuRow } from './catalog.repository.js';
+import { parseProductImport } from './catalog-import.js';
+import {
+  importRowsError,
+  type ProductImportSummary,
+  planProductImport,
+  summarizeImport,
+} from './catalog-import-plan.js';
 
 export interface CatalogDeps {
   repository: CatalogRepository;
@@ -46,6 +53,14 @@ export interface ProductInput {
   description: string;
   imageUrls: string[];
   skus: SkuInput[];
+}
+
+export interface ProductImportInput {
+  brandId: string;
+  /** The file's text: a header row, then one SKU per row (see catalog-import.ts). */
+  csv: string;
+  /** Check the file and report what would change, without writing. */
+  dryRun: boolean;
 }
 
 function toSku(row: SkuRow): Sku {
@@ -94,13 +109,17 @@ export class CatalogService {
     return toProduct(product, skus);
   }
 
-  async createProduct(actor: Actor, input: ProductInput): Promise<Product> {
-    requirePermission(actor, 'catalog.write');
-    if (!(await this.deps.brandExists(actor.organizationId, input.brandId))) {
-      throw new AppError('invalid', `brandId: no brand ${input.brandId} in this organisation`, {
+  private async requireBrand(actor: Actor, brandId: string): Promise<void> {
+    if (!(await this.deps.brandExists(actor.organizationId, brandId))) {
+      throw new AppError('invalid', `brandId: no brand ${brandId} in this organisation`, {
         field: 'brandId',
       });
     }
+  }
+
+  async createProduct(actor: Actor, input: ProductInput): Promise<Product> {
+    requirePermission(actor, 'catalog.write');
+    await this.requireBrand(actor, input.brandId);
     const codes = input.skus.map((sku) => sku.code);
     const repeated = codes.find((code, index) => codes.indexOf(code) !== index);
     if (repeated) {
@@ -140,6 +159,69 @@ export class CatalogService {
       })),
     );
     return this.getProduct(actor, productId);
+  }
+
+  /**
+   * Imports a CSV of products and SKUs into a brand, all or nothing: any bad row and nothing is
+   * written, and the error lists every bad row. Rows with the same title are one product; a
+   * title the brand already has gains the rows as new SKUs.
+   */
+  async importProducts(actor: Actor, input: ProductImportInput): Promise<ProductImportSummary> {
+    requirePermission(actor, 'catalog.write');
+    await this.requireBrand(actor, input.brandId);
+    const parsed = parseProductImport(input.csv);
+    const { repository } = this.deps;
+    const existingProducts = await repository.findProductsByTitle(
+      actor.organizationId,
+      input.brandId,
+      parsed.products.map((product) => product.title),
+    );
+    const takenSkuCodes = await repository.findSkuCodes(actor.organizationId, [
+      ...parsed.skuCodeLines.keys(),
+    ]);
+    const plan = planProductImport(parsed, {
+      products: existingProducts,
+      takenSkuCodes: new Set(takenSkuCodes),
+    });
+    if (plan.errors.length > 0) throw importRowsError(plan.errors);
+    if (input.dryRun) return summarizeImport(plan, parsed.rowCount);
+
+    const now = this.deps.clock.now();
+    const organizationId = actor.organizationId;
+    const products = plan.newProducts.map((product) => ({ id: newId(), product }));
+    const skuRows = (productId: string, skus: SkuInput[]) =>
+      skus.map((sku) => ({
+        id: newId(),
+        organizationId,
+        productId,
+        code: sku.code,
+        attributes: JSON.stringify(sku.attributes),
+        priceMinor: sku.priceMinor,
+        currency: sku.currency,
+        stockOnHand: sku.stockOnHand,
+        createdAt: now,
+        updatedAt: now,
+      }));
+    await repository.insertImport({
+      organizationId,
+      products: products.map(({ id, product }) => ({
+        id,
+        organizationId,
+        brandId: input.brandId,
+        title: product.title,
+        description: product.description,
+        imageUrls: JSON.stringify(product.imageUrls),
+        createdAt: now,
+        updatedAt: now,
+      })),
+      skus: [
+        ...products.flatMap(({ id, product }) => skuRows(id, product.skus)),
+        ...plan.additions.flatMap((addition) => skuRows(addition.productId, addition.skus)),
+      ],
+      updatedProductIds: plan.additions.map((addition) => addition.productId),
+      updatedAt: now,
+    });
+    return summarizeImport(plan, parsed.rowCount);
   }
 
   async updateProduct(

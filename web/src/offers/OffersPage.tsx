@@ -1,8 +1,11 @@
 import type { ItemList, Product } from '../api/types';
 import { useQuery } from '../api/useQuery';
+import { useCan } from '../auth/session';
 import { EmptyState, ErrorMessage, Loading, PageHeader } from '../common/feedback';
 import { useWorkspace } from '../shell/workspace';
+import { CatalogImport } from './CatalogImport';
 import { CatalogTable } from './CatalogTable';
+import { catalogWrite } from './importApi';
 
 export function OffersPage() {
   const { activeBrand, brands, contextKey } = useWorkspace();
@@ -12,6 +15,7 @@ export function OffersPage() {
   const products = useQuery<ItemList<Product>>(path, contextKey);
   const items = products.data?.items ?? [];
   const scope = activeBrand ? activeBrand.name : 'all brands';
+  const canImport = useCan(catalogWrite) && activeBrand !== null;
 
   return (
     <>
@@ -19,6 +23,7 @@ export function OffersPage() {
         title="Offers"
         description="Offers — price, stock reserve and timing for a product in a show — arrive soon. Until then, this area shows the catalog they will be built from."
       />
+      <CatalogImport brand={activeBrand} onImported={products.reload} />
       <section className="card" aria-labelledby="catalog-heading">
         <div className="card-header">
           <h2 id="catalog-heading">Catalog</h2>
@@ -37,7 +42,9 @@ export function OffersPage() {
               {activeBrand
                 ? `${activeBrand.name} has no products in its catalog yet.`
                 : 'No brand in this organisation has products yet.'}{' '}
-              Products can be added through the API.
+              {canImport
+                ? 'Import a CSV file above, or add products through the API.'
+                : 'Products can be added through the API.'}
             </p>
           </EmptyState>
         ) : (

@@ -33,7 +33,21 @@ export async function startMydrop(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningMydrop> {
   const database = await openMydropDatabase(config);
-  const services = createServices({ db: database.db, clock: systemClock, secret: config.secret });
+  const services = createServices({
+    db: database.db,
+    clock: systemClock,
+    secret: config.secret,
+    logger,
+  });
+  // Books of armed and live offers come back before the first request: holds, sales, expiries.
+  await services.engine.recover();
+  services.engine.start();
+  const reserveSweeper = setInterval(() => {
+    services.offers.releaseExpiredReserves().catch((error: unknown) => {
+      logger.error({ err: error }, 'returning expired reserves failed');
+    });
+  }, 10_000);
+  reserveSweeper.unref();
 
   if (config.demoOnFirstStart && !(await services.organizations.hasAnyOrganization())) {
     logger.info('empty database: creating the demo workspace');
@@ -61,7 +75,9 @@ export async function startMydrop(
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      clearInterval(reserveSweeper);
       await app.close();
+      await services.engine.stop();
       await database.close();
     })();
     return stopping;

@@ -1,6 +1,16 @@
+import type { Logger } from 'pino';
 import type { Db } from './db/database.js';
 import type { Clock } from './lib/clock.js';
 import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
+import {
+  DropEngine,
+  DropsRepository,
+  OffersService,
+  OrdersService,
+  type PaymentProvider,
+  SandboxPaymentProvider,
+  ShopperService,
+} from './modules/drops/index.js';
 import {
   IdentityRepository,
   IdentityService,
@@ -23,6 +33,10 @@ export interface Services {
   invitations: InvitationsService;
   tokens: TokensService;
   catalog: CatalogService;
+  engine: DropEngine;
+  offers: OffersService;
+  shopper: ShopperService;
+  orders: OrdersService;
 }
 
 export interface ServiceOptions {
@@ -31,12 +45,18 @@ export interface ServiceOptions {
   secret: string;
   passwordCost?: ScryptCost;
   loginLimits?: LoginLimits;
+  paymentProviders?: Record<string, PaymentProvider>;
+  logger?: Logger;
 }
 
 export function createServices(options: ServiceOptions): Services {
   const { db, clock, secret } = options;
   const organizationsRepository = new OrganizationsRepository(db);
   const organizations = new OrganizationsService({ repository: organizationsRepository, clock });
+  const dropsRepository = new DropsRepository(db);
+  const engine = new DropEngine({ repository: dropsRepository, clock, logger: options.logger });
+  const paymentProviders = options.paymentProviders ?? { sandbox: new SandboxPaymentProvider() };
+  const drops = { repository: dropsRepository, engine, clock };
   return {
     clock,
     identity: new IdentityService({
@@ -54,5 +74,9 @@ export function createServices(options: ServiceOptions): Services {
       clock,
       brandExists: (organizationId, brandId) => organizations.brandExists(organizationId, brandId),
     }),
+    engine,
+    offers: new OffersService(drops),
+    shopper: new ShopperService({ ...drops, paymentProviders }),
+    orders: new OrdersService({ ...drops, paymentProviders }),
   };
 }

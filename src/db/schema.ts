@@ -102,6 +102,89 @@ export interface SkusTable {
   updatedAt: Timestamp;
 }
 
+export interface OffersTable {
+  id: string;
+  organizationId: string;
+  brandId: string;
+  title: string;
+  kind: string;
+  status: string;
+  priceMinor: number;
+  currency: string;
+  priceTiers: Json<Array<{ minQuantity: number; unitPriceMinor: number }>>;
+  perBuyerLimit: number | null;
+  holdTtlSeconds: number;
+  lowStockThreshold: number;
+  urgencyRule: Json<{ firstOrders: number; bonus: string } | null>;
+  startsAt: Timestamp | null;
+  endsAt: Timestamp | null;
+  endsWithStream: boolean;
+  fallbackOfferId: string | null;
+  substitutions: Json<Array<{ skuId: string; substituteSkuId: string }>>;
+  termsHash: string;
+  approvedTermsHash: string | null;
+  reservedUnits: number;
+  reserveOwnerId: string | null;
+  reserveExpiresAt: Timestamp | null;
+  approvedAt: Timestamp | null;
+  armedAt: Timestamp | null;
+  liveAt: Timestamp | null;
+  closedAt: Timestamp | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface OfferComponentsTable {
+  organizationId: string;
+  offerId: string;
+  skuId: string;
+  quantity: number;
+}
+
+export interface OfferCodesTable {
+  organizationId: string;
+  offerId: string;
+  code: string;
+}
+
+export interface HoldsTable {
+  id: string;
+  organizationId: string;
+  offerId: string;
+  shopperId: string;
+  quantity: number;
+  status: string;
+  idempotencyKey: string | null;
+  offerCode: string | null;
+  trafficSource: string | null;
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  endedAt: Timestamp | null;
+}
+
+export interface OrdersTable {
+  id: string;
+  organizationId: string;
+  offerId: string;
+  holdId: string;
+  showId: string | null;
+  shopperId: string;
+  email: string;
+  name: string;
+  address: Json<Record<string, string>>;
+  quantity: number;
+  amountMinor: number;
+  currency: string;
+  status: string;
+  fulfilmentStatus: string;
+  paymentProvider: string;
+  paymentReference: string;
+  offerCode: string | null;
+  trafficSource: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   brands: BrandsTable;
@@ -112,6 +195,11 @@ export interface Database {
   apiTokens: ApiTokensTable;
   products: ProductsTable;
   skus: SkusTable;
+  offers: OffersTable;
+  offerComponents: OfferComponentsTable;
+  offerCodes: OfferCodesTable;
+  holds: HoldsTable;
+  orders: OrdersTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

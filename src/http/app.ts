@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { catalogRoutes } from '../modules/catalog/index.js';
+import { offersRoutes, ordersRoutes, shopperRoutes } from '../modules/drops/index.js';
 import { organizationsRoutes } from '../modules/organizations/index.js';
 import { tokensRoutes } from '../modules/tokens/index.js';
 import type { Services } from '../services.js';
@@ -24,7 +25,15 @@ export interface AppOptions {
   consoleDistDir?: string;
 }
 
-const routeModules: Routes[] = [accountRoutes, organizationsRoutes, tokensRoutes, catalogRoutes];
+const routeModules: Routes[] = [
+  accountRoutes,
+  organizationsRoutes,
+  tokensRoutes,
+  catalogRoutes,
+  offersRoutes,
+  shopperRoutes,
+  ordersRoutes,
+];
 
 /**
  * While the server drains on shutdown, answers to requests in flight carry

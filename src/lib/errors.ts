@@ -15,11 +15,13 @@ export const errorStatus = {
   closed: 409,
   limit_reached: 409,
   preflight_failed: 409,
+  not_live: 409,
   hold_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  payment_unavailable: 502,
   unavailable: 503,
 } as const;
 

@@ -37,6 +37,7 @@ export async function createTestContext(
     passwordCost: testPasswordCost,
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   });
+  await services.engine.recover();
   const app = await buildApp({
     services,
     logger: options.logger ?? createLogger('silent'),
@@ -52,6 +53,7 @@ export async function createTestContext(
     database,
     async close() {
       await app.close();
+      await services.engine.stop();
       await database.close();
     },
   };

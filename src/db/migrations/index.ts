@@ -1,4 +1,5 @@
 import { foundation } from './0001-foundation.js';
+import { drops } from './0002-drops.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -7,4 +8,5 @@ import { foundation } from './0001-foundation.js';
  */
 export const migrations: Record<string, readonly string[]> = {
   '0001-foundation': foundation,
+  '0002-drops': drops,
 };

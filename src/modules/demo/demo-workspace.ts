@@ -27,6 +27,8 @@ export interface DemoFile {
   }>;
   users: Array<{ email: string; password: string; role: Role; name: string }>;
   apiToken: string;
+  /** A live single-SKU offer of 200 units: the public claim and checkout API works on it. */
+  liveOfferId: string;
   createdAt: string;
 }
 
@@ -70,6 +72,38 @@ async function createDemoOrganization(
   return { id: organization.id, name: organization.name, slug: organization.slug, brands };
 }
 
+/** The hero drop: Glow Serum, 200 units reserved, live now, ten-minute holds. */
+async function createLiveDemoOffer(services: Services, owner: Actor): Promise<string> {
+  const [serum] = (await services.catalog.listProducts(owner, {})).filter(
+    (p) => p.title === 'Glow Serum 30 ml',
+  );
+  const sku = serum?.skus[0];
+  if (!serum || !sku) throw new Error('The demo catalog has no Glow Serum');
+  const offer = await services.offers.create(owner, {
+    brandId: serum.brandId,
+    title: 'Glow Serum live drop',
+    kind: 'single_sku',
+    components: [{ skuId: sku.id, quantity: 1 }],
+    priceMinor: 1900,
+    currency: sku.currency,
+    priceTiers: [],
+    perBuyerLimit: 2,
+    holdTtlSeconds: 600,
+    lowStockThreshold: 20,
+    urgencyRule: { firstOrders: 100, bonus: 'a Silk Sleep Mask' },
+    startsAt: null,
+    endsAt: null,
+    endsWithStream: true,
+    codes: ['GLOW19'],
+    fallbackOfferId: null,
+    substitutions: [],
+  });
+  await services.offers.approve(owner, offer.id);
+  await services.offers.arm(owner, offer.id, { units: 200, reserveTtlSeconds: null });
+  await services.offers.goLive(owner, offer.id);
+  return offer.id;
+}
+
 export async function createDemoWorkspace(
   services: Services,
   options: { baseUrl: string; dataDir: string },
@@ -100,6 +134,13 @@ export async function createDemoWorkspace(
   const agencyUser = agencyMember && (await services.identity.findUserByEmail(agencyMember.email));
   if (agencyUser) await services.organizations.addMember(agency.id, agencyUser.id, 'owner');
 
+  const liveOfferId = await createLiveDemoOffer(services, {
+    kind: 'user',
+    id: ownerUser.id,
+    organizationId: retail.id,
+    role: 'owner',
+    userId: ownerUser.id,
+  });
   const { token } = await services.tokens.issue(retail.id, {
     name: 'Demo integration',
     role: 'owner',
@@ -111,6 +152,7 @@ export async function createDemoWorkspace(
     organizations: [retail, agency],
     users,
     apiToken: token,
+    liveOfferId,
     createdAt: services.clock.now().toISOString(),
   };
   writeDemoFile(options.dataDir, demo);

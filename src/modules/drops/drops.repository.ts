@@ -1,0 +1,369 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+
+export type OfferRow = Row<'offers'>;
+export type OfferComponentRow = Row<'offerComponents'>;
+export type HoldRow = Row<'holds'>;
+export type OrderRow = Row<'orders'>;
+
+export interface StockMove {
+  skuId: string;
+  units: number;
+}
+
+/** The only SQL for offers, holds and orders. Tenant reads and writes filter by organisation. */
+export class DropsRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertOffer(
+    offer: NewRow<'offers'>,
+    components: NewRow<'offerComponents'>[],
+    codes: NewRow<'offerCodes'>[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('offers').values(offer).execute();
+      if (components.length > 0)
+        await trx.insertInto('offerComponents').values(components).execute();
+      if (codes.length > 0) await trx.insertInto('offerCodes').values(codes).execute();
+    });
+  }
+
+  async findOffer(organizationId: string, id: string): Promise<OfferRow | undefined> {
+    return this.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Public reads come with only the offer id: it is unguessable and names its organisation. */
+  async findOfferById(id: string): Promise<OfferRow | undefined> {
+    return this.db.selectFrom('offers').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async listOffers(organizationId: string, brandId?: string): Promise<OfferRow[]> {
+    let query = this.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('organizationId', '=', organizationId);
+    if (brandId) query = query.where('brandId', '=', brandId);
+    return query.orderBy('createdAt', 'desc').execute();
+  }
+
+  async listOffersInStatus(statuses: readonly string[]): Promise<OfferRow[]> {
+    return this.db.selectFrom('offers').selectAll().where('status', 'in', statuses).execute();
+  }
+
+  async listComponents(
+    organizationId: string,
+    offerIds: readonly string[],
+  ): Promise<OfferComponentRow[]> {
+    if (offerIds.length === 0) return [];
+    return this.db
+      .selectFrom('offerComponents')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('offerId', 'in', offerIds)
+      .execute();
+  }
+
+  async listCodes(
+    organizationId: string,
+    offerIds: readonly string[],
+  ): Promise<Row<'offerCodes'>[]> {
+    if (offerIds.length === 0) return [];
+    return this.db
+      .selectFrom('offerCodes')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('offerId', 'in', offerIds)
+      .orderBy('code')
+      .execute();
+  }
+
+  async findTakenCodes(
+    organizationId: string,
+    codes: readonly string[],
+    exceptOfferId?: string,
+  ): Promise<string[]> {
+    if (codes.length === 0) return [];
+    let query = this.db
+      .selectFrom('offerCodes')
+      .select('code')
+      .where('organizationId', '=', organizationId)
+      .where('code', 'in', codes);
+    if (exceptOfferId) query = query.where('offerId', '<>', exceptOfferId);
+    return (await query.execute()).map((row) => row.code);
+  }
+
+  /** Rewrites an offer's terms, components and codes in one transaction. */
+  async replaceOffer(
+    organizationId: string,
+    offerId: string,
+    changes: RowUpdate<'offers'>,
+    components: NewRow<'offerComponents'>[],
+    codes: NewRow<'offerCodes'>[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('offers')
+        .set(changes)
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', offerId)
+        .execute();
+      await trx
+        .deleteFrom('offerComponents')
+        .where('organizationId', '=', organizationId)
+        .where('offerId', '=', offerId)
+        .execute();
+      await trx
+        .deleteFrom('offerCodes')
+        .where('organizationId', '=', organizationId)
+        .where('offerId', '=', offerId)
+        .execute();
+      if (components.length > 0)
+        await trx.insertInto('offerComponents').values(components).execute();
+      if (codes.length > 0) await trx.insertInto('offerCodes').values(codes).execute();
+    });
+  }
+
+  async findSkus(organizationId: string, skuIds: readonly string[]) {
+    if (skuIds.length === 0) return [];
+    return this.db
+      .selectFrom('skus')
+      .innerJoin('products', 'products.id', 'skus.productId')
+      .select([
+        'skus.id',
+        'skus.code',
+        'skus.stockOnHand',
+        'skus.priceMinor',
+        'skus.currency',
+        'products.brandId',
+        'products.title',
+      ])
+      .where('skus.organizationId', '=', organizationId)
+      .where('skus.id', 'in', skuIds)
+      .execute();
+  }
+
+  async updateOffer(
+    organizationId: string,
+    id: string,
+    changes: RowUpdate<'offers'>,
+    expectedStatus?: readonly string[],
+  ): Promise<OfferRow | undefined> {
+    let query = this.db
+      .updateTable('offers')
+      .set(changes)
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id);
+    if (expectedStatus) query = query.where('status', 'in', expectedStatus);
+    return query.returningAll().executeTakeFirst();
+  }
+
+  /**
+   * The inventory lock: takes units out of each SKU's stock on hand for the offer, all or
+   * nothing, and records them as the offer's reserve. Answers false when stock is short.
+   */
+  async reserveStock(
+    organizationId: string,
+    offerId: string,
+    moves: readonly StockMove[],
+    changes: RowUpdate<'offers'>,
+  ): Promise<OfferRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      for (const move of moves) {
+        const taken = await trx
+          .updateTable('skus')
+          .set({ stockOnHand: sql`stock_on_hand - ${move.units}` })
+          .where('organizationId', '=', organizationId)
+          .where('id', '=', move.skuId)
+          .where('stockOnHand', '>=', move.units)
+          .executeTakeFirst();
+        if (Number(taken.numUpdatedRows) !== 1) throw new StockShortError(move.skuId);
+      }
+      return trx
+        .updateTable('offers')
+        .set(changes)
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', offerId)
+        .returningAll()
+        .executeTakeFirst();
+    });
+  }
+
+  /** Returns units to the catalog and records the offer's change in one transaction. */
+  async returnStock(
+    organizationId: string,
+    offerId: string,
+    moves: readonly StockMove[],
+    changes: RowUpdate<'offers'>,
+  ): Promise<OfferRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      for (const move of moves) {
+        if (move.units === 0) continue;
+        await trx
+          .updateTable('skus')
+          .set({ stockOnHand: sql`stock_on_hand + ${move.units}` })
+          .where('organizationId', '=', organizationId)
+          .where('id', '=', move.skuId)
+          .execute();
+      }
+      return trx
+        .updateTable('offers')
+        .set(changes)
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', offerId)
+        .returningAll()
+        .executeTakeFirst();
+    });
+  }
+
+  /** One write for a whole batch of new holds and ended holds: the group commit. */
+  async writeHoldBatch(
+    created: readonly NewRow<'holds'>[],
+    ended: ReadonlyArray<{ id: string; status: 'expired' | 'released' }>,
+    endedAt: Date,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (created.length > 0)
+        await trx
+          .insertInto('holds')
+          .values([...created])
+          .execute();
+      for (const status of ['expired', 'released'] as const) {
+        const ids = ended.filter((hold) => hold.status === status).map((hold) => hold.id);
+        if (ids.length === 0) continue;
+        await trx
+          .updateTable('holds')
+          .set({ status, endedAt })
+          .where('id', 'in', ids)
+          .where('status', '=', 'held')
+          .execute();
+      }
+    });
+  }
+
+  /** Every hold of an offer: open ones go back into its book, ended ones keep their answers. */
+  async listHolds(offerId: string): Promise<HoldRow[]> {
+    return this.db.selectFrom('holds').selectAll().where('offerId', '=', offerId).execute();
+  }
+
+  async findHold(holdId: string): Promise<HoldRow | undefined> {
+    return this.db.selectFrom('holds').selectAll().where('id', '=', holdId).executeTakeFirst();
+  }
+
+  async soldUnits(offerId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('orders')
+      .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('units'))
+      .where('offerId', '=', offerId)
+      .where('status', '=', 'paid')
+      .executeTakeFirstOrThrow();
+    return Number(row.units);
+  }
+
+  /**
+   * Records a sale. The database has the last word: the hold must still be `held` here,
+   * otherwise nothing is written and the answer is undefined.
+   */
+  async insertOrderForHold(order: NewRow<'orders'>, now: Date): Promise<OrderRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const claimed = await trx
+        .updateTable('holds')
+        .set({ status: 'checked_out', endedAt: now })
+        .where('id', '=', order.holdId)
+        .where('status', '=', 'held')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+      return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
+    });
+  }
+
+  async findOrderByHold(holdId: string): Promise<OrderRow | undefined> {
+    return this.db.selectFrom('orders').selectAll().where('holdId', '=', holdId).executeTakeFirst();
+  }
+
+  async findOrder(organizationId: string, id: string): Promise<OrderRow | undefined> {
+    return this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async listOrders(organizationId: string, offerId?: string): Promise<OrderRow[]> {
+    let query = this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('organizationId', '=', organizationId);
+    if (offerId) query = query.where('offerId', '=', offerId);
+    return query.orderBy('createdAt', 'desc').execute();
+  }
+
+  /**
+   * Cancels or returns a paid order. Units not restocked into the offer leave its reserve;
+   * `stock` moves them back to the catalog when the offer is already closed.
+   */
+  async endOrder(
+    order: OrderRow,
+    status: 'cancelled' | 'returned',
+    now: Date,
+    reserveDelta: number,
+    stock: readonly StockMove[],
+  ): Promise<OrderRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const ended = await trx
+        .updateTable('orders')
+        .set({ status, updatedAt: now })
+        .where('organizationId', '=', order.organizationId)
+        .where('id', '=', order.id)
+        .where('status', '=', 'paid')
+        .returningAll()
+        .executeTakeFirst();
+      if (!ended) return undefined;
+      if (reserveDelta !== 0) {
+        await trx
+          .updateTable('offers')
+          .set({ reservedUnits: sql`reserved_units + ${reserveDelta}`, updatedAt: now })
+          .where('organizationId', '=', order.organizationId)
+          .where('id', '=', order.offerId)
+          .execute();
+      }
+      for (const move of stock) {
+        await trx
+          .updateTable('skus')
+          .set({ stockOnHand: sql`stock_on_hand + ${move.units}` })
+          .where('organizationId', '=', order.organizationId)
+          .where('id', '=', move.skuId)
+          .execute();
+      }
+      return ended;
+    });
+  }
+
+  async updateOrder(
+    organizationId: string,
+    id: string,
+    changes: RowUpdate<'orders'>,
+    expectedStatus: string,
+  ): Promise<OrderRow | undefined> {
+    return this.db
+      .updateTable('orders')
+      .set(changes)
+      .where('organizationId', '=', organizationId)
+      .where('id', '=', id)
+      .where('status', '=', expectedStatus)
+      .returningAll()
+      .executeTakeFirst();
+  }
+}
+
+export class StockShortError extends Error {
+  constructor(readonly skuId: string) {
+    super(`Not enough stock on hand for SKU ${skuId}`);
+  }
+}

@@ -1,0 +1,10 @@
+export { DropEngine } from './drop-engine.js';
+export { DropsRepository } from './drops.repository.js';
+export { OfferBook } from './offer-book.js';
+export { offersRoutes } from './offers.routes.js';
+export { type Offer, type OfferInput, OffersService } from './offers.service.js';
+export { ordersRoutes } from './orders.routes.js';
+export { OrdersService } from './orders.service.js';
+export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
+export { shopperRoutes } from './shopper.routes.js';
+export { ShopperService } from './shopper.service.js';

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import {
+  commonErrors,
+  errorResponse,
+  idParams,
+  type Routes,
+  secured,
+  timestamp,
+  typed,
+} from '../../http/route-context.js';
+import { fulfilmentStatuses } from './orders.service.js';
+
+const orderSchema = z
+  .object({
+    id: z.string(),
+    offerId: z.string(),
+    holdId: z.string(),
+    showId: z.string().nullable(),
+    shopperId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    address: z.record(z.string(), z.string()),
+    quantity: z.number().int(),
+    amountMinor: z.number().int(),
+    currency: z.string(),
+    status: z.enum(['paid', 'cancelled', 'returned']),
+    fulfilmentStatus: z.enum(fulfilmentStatuses),
+    paymentProvider: z.string(),
+    offerCode: z.string().nullable(),
+    trafficSource: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Order' });
+
+const filter = z.object({ offerId: z.uuid('must be a UUID').optional() });
+
+export const ordersRoutes: Routes = (app, { services, auth }) => {
+  const api = typed(app);
+  const { orders } = services;
+
+  api.get(
+    '/api/v1/orders',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Orders, newest first',
+        security: secured,
+        querystring: filter,
+        response: { 200: z.object({ items: z.array(orderSchema) }), ...commonErrors },
+      },
+    },
+    async (request) => ({
+      items: await orders.list(await auth.requireActor(request), request.query),
+    }),
+  );
+
+  api.get(
+    '/api/v1/orders.csv',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Orders as CSV',
+        security: secured,
+        querystring: filter,
+      },
+    },
+    async (request, reply) => {
+      const csv = await orders.exportCsv(await auth.requireActor(request), request.query);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="orders.csv"')
+        .send(csv);
+    },
+  );
+
+  api.get(
+    '/api/v1/orders/:id',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'One order',
+        security: secured,
+        params: idParams,
+        response: { 200: orderSchema, ...commonErrors },
+      },
+    },
+    async (request) => orders.get(await auth.requireActor(request), request.params.id),
+  );
+
+  for (const [action, kind] of [
+    ['cancel', 'cancelled'],
+    ['return', 'returned'],
+  ] as const) {
+    api.post(
+      `/api/v1/orders/:id/${action}`,
+      {
+        schema: {
+          tags: ['orders'],
+          summary: `${action === 'cancel' ? 'Cancel' : 'Return'} a paid order and refund it; restock puts the units back`,
+          security: secured,
+          params: idParams,
+          body: z.object({ restock: z.boolean() }),
+          response: { 200: orderSchema, ...commonErrors, 409: errorResponse },
+        },
+      },
+      async (request) =>
+        orders.end(await auth.requireActor(request), request.params.id, {
+          kind,
+          restock: request.body.restock,
+        }),
+    );
+  }
+
+  api.put(
+    '/api/v1/orders/:id/fulfilment',
+    {
+      schema: {
+        tags: ['orders'],
+        summary: 'Set fulfilment status (packed, shipped, delivered)',
+        security: secured,
+        params: idParams,
+        body: z.object({ status: z.enum(fulfilmentStatuses) }),
+        response: { 200: orderSchema, ...commonErrors, 409: errorResponse },
+      },
+    },
+    async (request) =>
+      orders.setFulfilment(
+        await auth.requireActor(request),
+        request.params.id,
+        request.body.status,
+      ),
+  );
+};

@@ -1,0 +1,179 @@
+import type { Clock } from '../../lib/clock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { type Actor, requirePermission } from '../access/index.js';
+import type { DropEngine } from './drop-engine.js';
+import type { DropsRepository, OrderRow } from './drops.repository.js';
+import type { PaymentProvider } from './payment-provider.js';
+
+export const fulfilmentStatuses = ['unfulfilled', 'packed', 'shipped', 'delivered'] as const;
+export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
+
+export interface Order {
+  id: string;
+  offerId: string;
+  holdId: string;
+  showId: string | null;
+  shopperId: string;
+  email: string;
+  name: string;
+  address: Record<string, string>;
+  quantity: number;
+  amountMinor: number;
+  currency: string;
+  status: 'paid' | 'cancelled' | 'returned';
+  fulfilmentStatus: FulfilmentStatus;
+  paymentProvider: string;
+  offerCode: string | null;
+  trafficSource: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface OrdersDeps {
+  repository: DropsRepository;
+  engine: DropEngine;
+  clock: Clock;
+  paymentProviders: Record<string, PaymentProvider>;
+}
+
+function toOrder(row: OrderRow): Order {
+  return {
+    id: row.id,
+    offerId: row.offerId,
+    holdId: row.holdId,
+    showId: row.showId,
+    shopperId: row.shopperId,
+    email: row.email,
+    name: row.name,
+    address: row.address,
+    quantity: row.quantity,
+    amountMinor: row.amountMinor,
+    currency: row.currency,
+    status: row.status as Order['status'],
+    fulfilmentStatus: row.fulfilmentStatus as FulfilmentStatus,
+    paymentProvider: row.paymentProvider,
+    offerCode: row.offerCode,
+    trafficSource: row.trafficSource,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+const csvColumns: Array<keyof Order> = [
+  'id',
+  'offerId',
+  'createdAt',
+  'status',
+  'fulfilmentStatus',
+  'quantity',
+  'amountMinor',
+  'currency',
+  'email',
+  'name',
+  'offerCode',
+  'trafficSource',
+  'showId',
+  'shopperId',
+];
+
+function csvCell(value: unknown): string {
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : value === null || value === undefined
+        ? ''
+        : String(value);
+  // Quote fields with separators, and neutralise spreadsheet formulas.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** Orders after checkout: listing, export, cancellation and returns, fulfilment status. */
+export class OrdersService {
+  constructor(private readonly deps: OrdersDeps) {}
+
+  async list(actor: Actor, filter: { offerId?: string | undefined }): Promise<Order[]> {
+    requirePermission(actor, 'orders.read');
+    return (await this.deps.repository.listOrders(actor.organizationId, filter.offerId)).map(
+      toOrder,
+    );
+  }
+
+  async get(actor: Actor, orderId: string): Promise<Order> {
+    requirePermission(actor, 'orders.read');
+    return toOrder(await this.findRow(actor, orderId));
+  }
+
+  async exportCsv(actor: Actor, filter: { offerId?: string | undefined }): Promise<string> {
+    const orders = await this.list(actor, filter);
+    const lines = [
+      csvColumns.join(','),
+      ...orders.map((order) => csvColumns.map((column) => csvCell(order[column])).join(',')),
+    ];
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  /**
+   * Cancels (before shipping) or returns (after) a paid order and refunds it. With `restock`
+   * the units go back on sale if the offer is still open, or to the catalog if it closed;
+   * without, they are written off.
+   */
+  async end(
+    actor: Actor,
+    orderId: string,
+    input: { kind: 'cancelled' | 'returned'; restock: boolean },
+  ): Promise<Order> {
+    requirePermission(actor, 'orders.manage');
+    const row = await this.findRow(actor, orderId);
+    if (row.status !== 'paid')
+      throw new AppError('conflict', `The order is already ${row.status}`, { status: row.status });
+    const book = this.deps.engine.book(row.offerId);
+    const open = book !== undefined && book.status !== 'closed';
+    const components =
+      open || !input.restock
+        ? []
+        : await this.deps.repository.listComponents(actor.organizationId, [row.offerId]);
+    const now = this.deps.clock.now();
+    const ended = await this.deps.repository.endOrder(
+      row,
+      input.kind,
+      now,
+      open && input.restock ? 0 : -row.quantity,
+      components.map((component) => ({
+        skuId: component.skuId,
+        units: component.quantity * row.quantity,
+      })),
+    );
+    if (!ended) throw new AppError('conflict', 'The order changed meanwhile; reload it');
+    book?.unsell(row.shopperId, row.quantity, open && input.restock, now.getTime());
+    if (book) this.deps.engine.persistPromoted(book);
+    await this.deps.paymentProviders[row.paymentProvider]?.refund(
+      row.paymentReference,
+      row.amountMinor,
+    );
+    return toOrder(ended);
+  }
+
+  /** Packed, shipped, delivered: set by the fulfilment team or a carrier webhook. */
+  async setFulfilment(actor: Actor, orderId: string, status: FulfilmentStatus): Promise<Order> {
+    requirePermission(actor, 'orders.manage');
+    const row = await this.findRow(actor, orderId);
+    const updated = await this.deps.repository.updateOrder(
+      actor.organizationId,
+      orderId,
+      { fulfilmentStatus: status, updatedAt: this.deps.clock.now() },
+      'paid',
+    );
+    if (!updated)
+      throw new AppError('conflict', `A ${row.status} order is not fulfilled`, {
+        status: row.status,
+      });
+    return toOrder(updated);
+  }
+
+  private async findRow(actor: Actor, orderId: string): Promise<OrderRow> {
+    const row = await this.deps.repository.findOrder(actor.organizationId, orderId);
+    if (!row) throw notFound('order', orderId);
+    return row;
+  }
+}

@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import {
+  errorResponse,
+  noContent,
+  type Routes,
+  timestamp,
+  typed,
+} from '../../http/route-context.js';
+
+const offerParams = z.object({ offerId: z.uuid('must be a UUID') });
+const holdParams = z.object({ holdId: z.uuid('must be a UUID') });
+
+const publicOffer = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    kind: z.string(),
+    state: z.enum(['upcoming', 'live', 'paused', 'sold_out', 'closed']),
+    price: z.number().int().meta({ description: 'Unit price in minor units of currency' }),
+    currency: z.string(),
+    priceTiers: z.array(
+      z.object({ minQuantity: z.number().int(), unitPriceMinor: z.number().int() }),
+    ),
+    stockLeft: z.number().int(),
+    lowStock: z.boolean(),
+    startsAt: timestamp.nullable(),
+    endsAt: timestamp.nullable(),
+    endsWithStream: z.boolean(),
+    perBuyerLimit: z.number().int().nullable(),
+    holdTtlSeconds: z.number().int(),
+    messages: z.array(z.string()).meta({ description: 'Staged urgency messages to show now' }),
+    items: z.array(
+      z.object({ title: z.string(), skuCode: z.string(), quantity: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'PublicOffer' });
+
+const shopperId = z.string().trim().min(1, 'is required').max(200);
+const idempotencyHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'A retry with the same key gets the first answer' }),
+});
+
+const checkoutBody = z.object({
+  email: z.email('must be an e-mail address').max(254),
+  name: z.string().trim().min(1, 'is required').max(200),
+  address: z.object({
+    line1: z.string().trim().min(1, 'is required').max(200),
+    line2: z.string().max(200).optional(),
+    city: z.string().trim().min(1, 'is required').max(100),
+    postalCode: z.string().trim().min(1, 'is required').max(20),
+    country: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 3166 country code'),
+  }),
+  payment: z.object({
+    provider: z.string().min(1).default('sandbox'),
+    token: z.string().min(1, 'is required').max(200),
+  }),
+});
+
+/**
+ * The public shopper API: a stable contract that stream overlays, players and the offer page
+ * call without signing in. Offer and hold ids are unguessable UUIDs.
+ */
+export const shopperRoutes: Routes = (app, { services }) => {
+  const api = typed(app);
+  const { shopper } = services;
+
+  api.get(
+    '/api/v1/public/offers/:offerId',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Live state of an offer: price, stock left, countdown, urgency messages',
+        params: offerParams,
+        response: { 200: publicOffer, 400: errorResponse, 404: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return shopper.describeOffer(request.params.offerId);
+    },
+  );
+
+  api.post(
+    '/api/v1/public/offers/:offerId/claims',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Claim units: a cart hold that expires unless checked out',
+        params: offerParams,
+        headers: idempotencyHeaders,
+        body: z.object({
+          shopper: shopperId,
+          quantity: z.number().int().min(1, 'must be at least 1').max(100).default(1),
+          offerCode: z.string().max(40).optional(),
+          source: z
+            .string()
+            .max(100)
+            .optional()
+            .meta({ description: 'Traffic source, e.g. tiktok_live' }),
+        }),
+        response: {
+          201: z.object({ holdId: z.string(), expiresAt: timestamp }),
+          400: errorResponse,
+          404: errorResponse,
+          409: errorResponse.meta({
+            description: 'sold_out, paused, closed, limit_reached or not_live',
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { holdId, expiresAt } = await shopper.claim(
+        request.params.offerId,
+        request.body,
+        request.headers['idempotency-key'] ?? null,
+      );
+      return reply.status(201).send({ holdId, expiresAt });
+    },
+  );
+
+  api.post(
+    '/api/v1/public/offers/:offerId/waitlist',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Join the waitlist: released units go to the next in line as a fresh hold',
+        params: offerParams,
+        body: z.object({
+          shopper: shopperId,
+          quantity: z.number().int().min(1).max(100).default(1),
+        }),
+        response: {
+          201: z.object({ position: z.number().int() }),
+          404: errorResponse,
+          409: errorResponse,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await shopper.joinWaitlist(request.params.offerId, request.body)),
+  );
+
+  api.post(
+    '/api/v1/public/holds/:holdId/checkout',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Pay for a hold and place the order',
+        params: holdParams,
+        headers: idempotencyHeaders,
+        body: checkoutBody,
+        response: {
+          201: z.object({ orderId: z.string() }),
+          400: errorResponse,
+          402: errorResponse.meta({
+            description: 'payment_declined: the hold stays until it expires',
+          }),
+          404: errorResponse,
+          409: errorResponse,
+          410: errorResponse.meta({ description: 'hold_expired' }),
+          502: errorResponse.meta({ description: 'payment_unavailable: nothing was charged' }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { orderId } = await shopper.checkout(request.params.holdId, request.body);
+      return reply.status(201).send({ orderId });
+    },
+  );
+
+  api.delete(
+    '/api/v1/public/holds/:holdId',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: 'Give a hold back before it expires',
+        params: holdParams,
+        response: { 204: noContent, 404: errorResponse },
+      },
+    },
+    async (request, reply) => {
+      await shopper.releaseHold(request.params.holdId);
+      return reply.status(204).send(null);
+    },
+  );
+};

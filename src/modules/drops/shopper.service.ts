@@ -1,0 +1,319 @@
+import type { Clock } from '../../lib/clock.js';
+import { AppError, notFound } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import type { DropEngine } from './drop-engine.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { ClaimRefusal, OfferBook } from './offer-book.js';
+import { unitPriceFor } from './offer-terms.js';
+import {
+  type PaymentProvider,
+  PaymentUnavailableError,
+  UnknownPaymentMethodError,
+} from './payment-provider.js';
+
+/** What a shopper (or a stream overlay) sees of an offer. */
+export interface PublicOffer {
+  id: string;
+  title: string;
+  kind: string;
+  state: 'upcoming' | 'live' | 'paused' | 'sold_out' | 'closed';
+  price: number;
+  currency: string;
+  priceTiers: Array<{ minQuantity: number; unitPriceMinor: number }>;
+  stockLeft: number;
+  lowStock: boolean;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  endsWithStream: boolean;
+  perBuyerLimit: number | null;
+  holdTtlSeconds: number;
+  messages: string[];
+  items: Array<{ title: string; skuCode: string; quantity: number }>;
+}
+
+export interface CheckoutInput {
+  email: string;
+  name: string;
+  address: {
+    line1: string;
+    line2?: string | undefined;
+    city: string;
+    postalCode: string;
+    country: string;
+  };
+  payment: { provider: string; token: string };
+}
+
+export interface ShopperDeps {
+  repository: DropsRepository;
+  engine: DropEngine;
+  clock: Clock;
+  paymentProviders: Record<string, PaymentProvider>;
+}
+
+const refusalMessages: Record<ClaimRefusal, string> = {
+  sold_out: 'Sold out: every reserved unit is held or sold',
+  paused: 'The offer is paused; try again in a moment',
+  closed: 'The offer has closed',
+  limit_reached: 'You have reached the limit per buyer for this offer',
+  not_live: 'The offer is not live yet',
+};
+
+interface CachedOffer {
+  row: OfferRow;
+  items: PublicOffer['items'];
+  loadedAt: number;
+}
+
+/** How long an offer's static fields are served from memory; counts are always live. */
+const offerCacheMs = 1000;
+
+/**
+ * The shopper's side of a drop: the live offer, claims that become cart holds, checkout that
+ * turns a hold into an order, the waitlist. Claims are decided in the engine in one step.
+ */
+export class ShopperService {
+  private readonly offers = new Map<string, CachedOffer>();
+
+  constructor(private readonly deps: ShopperDeps) {}
+
+  async describeOffer(offerId: string): Promise<PublicOffer> {
+    const { row, items } = await this.cachedOffer(offerId);
+    const book = this.deps.engine.book(offerId);
+    const stockLeft = book ? Math.max(0, book.available) : 0;
+    const sold = book?.counts().sold ?? 0;
+    const status = book?.status ?? row.status;
+    const now = this.deps.clock.now();
+    let state: PublicOffer['state'];
+    if (status === 'closed' || (row.endsAt && row.endsAt <= now)) state = 'closed';
+    else if (status === 'paused') state = 'paused';
+    else if (status !== 'live' || (row.startsAt && row.startsAt > now)) state = 'upcoming';
+    else state = stockLeft === 0 ? 'sold_out' : 'live';
+    const lowStock = state === 'live' && stockLeft <= row.lowStockThreshold;
+    const messages: string[] = [];
+    if (lowStock) messages.push(`Only ${stockLeft} left`);
+    if (row.urgencyRule && sold < row.urgencyRule.firstOrders && state === 'live') {
+      messages.push(`First ${row.urgencyRule.firstOrders} orders get ${row.urgencyRule.bonus}`);
+    }
+    if (row.endsWithStream && state === 'live') messages.push('Ends when the stream closes');
+    return {
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      state,
+      price: row.priceMinor,
+      currency: row.currency,
+      priceTiers: row.priceTiers,
+      stockLeft,
+      lowStock,
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      endsWithStream: row.endsWithStream,
+      perBuyerLimit: row.perBuyerLimit,
+      holdTtlSeconds: row.holdTtlSeconds,
+      messages,
+      items,
+    };
+  }
+
+  async claim(
+    offerId: string,
+    input: {
+      shopper: string;
+      quantity: number;
+      offerCode?: string | undefined;
+      source?: string | undefined;
+    },
+    idempotencyKey: string | null,
+  ): Promise<{ holdId: string; expiresAt: Date; replay: boolean }> {
+    const book = await this.bookFor(offerId);
+    const outcome = await this.deps.engine.claim(book, {
+      holdId: newId(),
+      shopperId: input.shopper,
+      quantity: input.quantity,
+      idempotencyKey,
+      offerCode: input.offerCode ?? null,
+      trafficSource: input.source ?? null,
+      now: this.deps.clock.now().getTime(),
+    });
+    if (!outcome.ok) throw new AppError(outcome.code, refusalMessages[outcome.code], { offerId });
+    return {
+      holdId: outcome.hold.id,
+      expiresAt: new Date(outcome.hold.expiresAt),
+      replay: outcome.replay,
+    };
+  }
+
+  async releaseHold(holdId: string): Promise<void> {
+    const offerId = this.deps.engine.offerIdOfHold(holdId);
+    const book = offerId ? this.deps.engine.book(offerId) : undefined;
+    if (!book || !this.deps.engine.releaseHold(book, holdId)) throw notFound('hold', holdId);
+  }
+
+  async joinWaitlist(
+    offerId: string,
+    input: { shopper: string; quantity: number },
+  ): Promise<{ position: number }> {
+    const book = await this.bookFor(offerId);
+    if (book.status !== 'live')
+      throw new AppError(
+        book.status === 'paused' ? 'paused' : 'closed',
+        refusalMessages[book.status === 'paused' ? 'paused' : 'closed'],
+      );
+    return { position: book.joinWaitlist(input.shopper, input.quantity) };
+  }
+
+  /**
+   * Turns a hold into an order: pins the hold, charges, and records the order only if the
+   * database still sees the hold as held. A retry for a hold already paid answers its order.
+   */
+  async checkout(
+    holdId: string,
+    input: CheckoutInput,
+  ): Promise<{ orderId: string; replay: boolean }> {
+    const previous = await this.deps.repository.findOrderByHold(holdId);
+    if (previous) return { orderId: previous.id, replay: true };
+    const offerId = this.deps.engine.offerIdOfHold(holdId);
+    const book = offerId ? this.deps.engine.book(offerId) : undefined;
+    const hold = book?.getHold(holdId);
+    if (!book || !hold) {
+      if (!(await this.deps.repository.findHold(holdId))) throw notFound('hold', holdId);
+      throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
+    }
+    if (hold.state === 'checking_out') {
+      throw new AppError('conflict', 'A checkout for this hold is already in progress', { holdId });
+    }
+    const provider = this.deps.paymentProviders[input.payment.provider];
+    if (!provider) {
+      throw new AppError(
+        'invalid',
+        `payment.provider: must be one of ${Object.keys(this.deps.paymentProviders).join(', ')}`,
+        {
+          field: 'payment.provider',
+        },
+      );
+    }
+    const now = this.deps.clock.now();
+    if (!book.beginCheckout(holdId, now.getTime())) {
+      throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
+    }
+    try {
+      await hold.durable;
+      const { row } = await this.cachedOffer(book.offerId);
+      const amountMinor =
+        unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
+      const charge = await this.charge(provider, {
+        amountMinor,
+        currency: row.currency,
+        token: input.payment.token,
+        // One attempt per hold and payment method: a retry never charges twice, another card is a new attempt.
+        idempotencyKey: `${holdId}:${input.payment.token}`,
+        description: row.title,
+      });
+      const order = await this.deps.repository.insertOrderForHold(
+        {
+          id: newId(),
+          organizationId: book.organizationId,
+          offerId: book.offerId,
+          holdId,
+          shopperId: hold.shopperId,
+          email: input.email,
+          name: input.name,
+          address: JSON.stringify(input.address),
+          quantity: hold.quantity,
+          amountMinor,
+          currency: row.currency,
+          status: 'paid',
+          fulfilmentStatus: 'unfulfilled',
+          paymentProvider: provider.name,
+          paymentReference: charge,
+          offerCode: hold.offerCode,
+          trafficSource: hold.trafficSource,
+          createdAt: now,
+          updatedAt: now,
+        },
+        now,
+      );
+      if (!order) {
+        await provider.refund(charge, amountMinor);
+        throw new AppError(
+          'hold_expired',
+          'This hold ended before payment completed; the charge was refunded',
+          { holdId },
+        );
+      }
+      book.completeSale(holdId);
+      return { orderId: order.id, replay: false };
+    } catch (error) {
+      book.abortCheckout(holdId);
+      throw error;
+    }
+  }
+
+  private async charge(
+    provider: PaymentProvider,
+    request: Parameters<PaymentProvider['charge']>[0],
+  ): Promise<string> {
+    try {
+      const result = await provider.charge(request);
+      if (result.status === 'declined') {
+        throw new AppError(
+          'payment_declined',
+          `The payment was declined (${result.reason}); the hold stays until it expires`,
+          {
+            reason: result.reason,
+          },
+        );
+      }
+      return result.reference;
+    } catch (error) {
+      if (error instanceof UnknownPaymentMethodError) {
+        throw new AppError('invalid', `payment.token: ${error.message}`, {
+          field: 'payment.token',
+        });
+      }
+      if (error instanceof PaymentUnavailableError) {
+        throw new AppError(
+          'payment_unavailable',
+          `${error.message}; nothing was charged, try again`,
+          { reason: error.reason },
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async bookFor(offerId: string): Promise<OfferBook> {
+    const book = this.deps.engine.book(offerId);
+    if (book) return book;
+    const row = await this.deps.repository.findOfferById(offerId);
+    if (!row) throw notFound('offer', offerId);
+    const code: ClaimRefusal = row.status === 'closed' ? 'closed' : 'not_live';
+    throw new AppError(code, refusalMessages[code], { offerId });
+  }
+
+  /** Forgets cached static fields, after an offer's terms or status change. */
+  forget(offerId: string): void {
+    this.offers.delete(offerId);
+  }
+
+  private async cachedOffer(offerId: string): Promise<CachedOffer> {
+    const now = Date.now();
+    const cached = this.offers.get(offerId);
+    if (cached && now - cached.loadedAt < offerCacheMs) return cached;
+    const row = await this.deps.repository.findOfferById(offerId);
+    if (!row) throw notFound('offer', offerId);
+    const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
+    const skus = await this.deps.repository.findSkus(
+      row.organizationId,
+      components.map((component) => component.skuId),
+    );
+    const items = components.map((component) => {
+      const sku = skus.find((candidate) => candidate.id === component.skuId);
+      return { title: sku?.title ?? '', skuCode: sku?.code ?? '', quantity: component.quantity };
+    });
+    const entry = { row, items, loadedAt: now };
+    this.offers.set(offerId, entry);
+    return entry;
+  }
+}

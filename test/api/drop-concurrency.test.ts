@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claim, liveOffer, payWith } from '../support/drops.js';
+import { checkPostgres, createTemporaryDatabase } from '../support/postgres.js';
+import { skipWithout } from '../support/require-service.js';
+import {
+  createTestContext,
+  type SeededOrganization,
+  seedOrganization,
+  type TestContext,
+} from '../support/test-app.js';
+
+const postgresProblem = await checkPostgres();
+const skipPostgres = skipWithout(
+  'PostgreSQL',
+  postgresProblem === undefined,
+  postgresProblem ?? '',
+);
+
+const backends = [
+  { name: 'PGlite', skip: false, server: false },
+  { name: 'PostgreSQL', skip: skipPostgres, server: true },
+];
+
+describe.each(backends)('a drop under contention on $name', ({ skip, server }) => {
+  let context: TestContext;
+  let acme: SeededOrganization;
+  let drop: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    if (skip) return;
+    let databaseUrl: string | undefined;
+    if (server) {
+      const database = await createTemporaryDatabase();
+      databaseUrl = database.url;
+      drop = database.drop;
+    }
+    context = await createTestContext(databaseUrl ? { databaseUrl } : {});
+    acme = await seedOrganization(context, 'Acme');
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await drop?.();
+  });
+
+  it.skipIf(skip)(
+    'sells exactly the reserved units to 3,000 simultaneous claims with retries',
+    async () => {
+      const { offerId } = await liveOffer(context.app, acme, { units: 200 });
+      const shoppers = Array.from({ length: 3000 }, (_, i) => `shopper-${i}`);
+      // Every tenth shopper retries at once with the same key, as a flaky network would.
+      const requests = shoppers.flatMap((shopper, i) => {
+        const first = claim(context.app, offerId, shopper, { key: `key-${shopper}` });
+        return i % 10 === 0
+          ? [first, claim(context.app, offerId, shopper, { key: `key-${shopper}` })]
+          : [first];
+      });
+      const responses = await Promise.all(requests);
+      const won = responses.filter((response) => response.statusCode === 201);
+      const holdIds = new Set(won.map((response) => response.json().holdId as string));
+      expect(holdIds.size).toBe(200);
+      const refused = responses.filter((response) => response.statusCode === 409);
+      expect(new Set(refused.map((response) => response.json().error.code))).toEqual(
+        new Set(['sold_out']),
+      );
+      expect(won.length + refused.length).toBe(requests.length);
+
+      const stored = await sql<{
+        holds: number;
+      }>`select count(*)::int as holds from holds where offer_id = ${offerId}`.execute(
+        context.database.db,
+      );
+      expect(stored.rows[0]?.holds).toBe(200);
+
+      const paid = await Promise.all(
+        [...holdIds].map((holdId) =>
+          context.app.inject({
+            method: 'POST',
+            url: `/api/v1/public/holds/${holdId}/checkout`,
+            payload: payWith('pm_card_visa'),
+          }),
+        ),
+      );
+      expect(paid.every((response) => response.statusCode === 201)).toBe(true);
+      const orders = await sql<{
+        orders: number;
+        units: number;
+      }>`select count(*)::int as orders, sum(quantity)::int as units from orders where offer_id = ${offerId}`.execute(
+        context.database.db,
+      );
+      expect(orders.rows[0]).toEqual({ orders: 200, units: 200 });
+      const offer = await context.app.inject({ url: `/api/v1/public/offers/${offerId}` });
+      expect(offer.json()).toMatchObject({ state: 'sold_out', stockLeft: 0 });
+    },
+    120_000,
+  );
+});

@@ -43,6 +43,7 @@ describe('configuration', () => {
     });
     expect(config.secret).toBe('x'.repeat(40));
     expect(config.demoOnFirstStart).toBe(false);
+    expect(config.sandboxPayments).toBe(false);
   });
 
   it('generates the embedded secret once, readable by the owner only, and keeps it', () => {
@@ -53,6 +54,23 @@ describe('configuration', () => {
     expect(second).toBe(first);
     expect(readFileSync(join(folder, 'secret'), 'utf8').trim()).toBe(first);
     expect(statSync(join(folder, 'secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('checks Stripe keys and needs the secret key for webhooks', () => {
+    const folder = dataDir();
+    expect(() => loadConfig({ MYDROP_DATA_DIR: folder, STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(
+      /STRIPE_SECRET_KEY/,
+    );
+    expect(() => loadConfig({ MYDROP_DATA_DIR: folder, STRIPE_WEBHOOK_SECRET: 'whsec_x' })).toThrow(
+      /STRIPE_WEBHOOK_SECRET: set STRIPE_SECRET_KEY too/,
+    );
+    const config = loadConfig({
+      MYDROP_DATA_DIR: folder,
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_WEBHOOK_SECRET: 'whsec_y',
+    });
+    expect(config.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'whsec_y' });
+    expect(config.sandboxPayments).toBe(true);
   });
 
   it('reads PORT, DATABASE_URL and the proxy setting', () => {

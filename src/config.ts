@@ -29,7 +29,16 @@ const environmentSchema = z.object({
   MYDROP_BASE_URL: z.url('must be an absolute URL such as https://mydrop.example.com').optional(),
   MYDROP_TRUST_PROXY: booleanFlag.default(false),
   MYDROP_DEMO: booleanFlag.optional(),
+  MYDROP_SANDBOX_PAYMENTS: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .startsWith('sk_', 'must be a Stripe secret key (sk_test_… or sk_live_…)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .startsWith('whsec_', "must be a webhook endpoint's signing secret (whsec_…)")
+    .optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -47,6 +56,13 @@ export interface Config {
   /** Create the demo workspace on first start when the database is empty. */
   demoOnFirstStart: boolean;
   logLevel: Environment['LOG_LEVEL'];
+  /**
+   * Whether checkout accepts the sandbox provider's test cards. Off in production unless
+   * asked for: a test card must never produce a paid order in a real shop.
+   */
+  sandboxPayments: boolean;
+  /** Checkout through Stripe; undefined while STRIPE_SECRET_KEY is not set. */
+  stripe: { secretKey: string; webhookSecret: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +107,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration:\n  MYDROP_SECRET: required when NODE_ENV=production (at least 32 characters)',
     );
   }
+  if (environment.STRIPE_WEBHOOK_SECRET && !environment.STRIPE_SECRET_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: set STRIPE_SECRET_KEY too (webhooks come with Stripe checkout)',
+    );
+  }
   const secret = environment.MYDROP_SECRET ?? loadOrCreateLocalSecret(dataDir);
   const port = environment.PORT;
   return {
@@ -105,5 +126,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: environment.MYDROP_TRUST_PROXY,
     demoOnFirstStart: environment.MYDROP_DEMO ?? !production,
     logLevel: environment.LOG_LEVEL,
+    sandboxPayments: environment.MYDROP_SANDBOX_PAYMENTS ?? !production,
+    stripe: environment.STRIPE_SECRET_KEY
+      ? {
+          secretKey: environment.STRIPE_SECRET_KEY,
+          webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
+        }
+      : undefined,
   };
 }

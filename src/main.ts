@@ -38,6 +38,8 @@ export async function startMydrop(
     clock: systemClock,
     secret: config.secret,
     logger,
+    stripe: config.stripe,
+    sandboxPayments: config.sandboxPayments,
   });
   // Books of armed and live offers come back before the first request: holds, sales, expiries.
   await services.engine.recover();

@@ -10,7 +10,11 @@ import {
   type PaymentProvider,
   SandboxPaymentProvider,
   ShopperService,
+  StripePaymentProvider,
+  type StripeSettings,
+  StripeWebhookReceiver,
 } from './modules/drops/index.js';
+import { FulfilmentRepository, FulfilmentService } from './modules/fulfilment/index.js';
 import {
   IdentityRepository,
   IdentityService,
@@ -37,6 +41,9 @@ export interface Services {
   offers: OffersService;
   shopper: ShopperService;
   orders: OrdersService;
+  /** Verifies Stripe webhooks; undefined while STRIPE_WEBHOOK_SECRET is not set. */
+  stripeWebhooks: StripeWebhookReceiver | undefined;
+  fulfilment: FulfilmentService;
 }
 
 export interface ServiceOptions {
@@ -46,6 +53,10 @@ export interface ServiceOptions {
   passwordCost?: ScryptCost;
   loginLimits?: LoginLimits;
   paymentProviders?: Record<string, PaymentProvider>;
+  /** When set, checkout offers the `stripe` provider next to the sandbox; webhooks verify. */
+  stripe?: StripeSettings | undefined;
+  /** Offer the sandbox provider (test cards); true unless said otherwise. */
+  sandboxPayments?: boolean;
   logger?: Logger;
 }
 
@@ -55,8 +66,15 @@ export function createServices(options: ServiceOptions): Services {
   const organizations = new OrganizationsService({ repository: organizationsRepository, clock });
   const dropsRepository = new DropsRepository(db);
   const engine = new DropEngine({ repository: dropsRepository, clock, logger: options.logger });
-  const paymentProviders = options.paymentProviders ?? { sandbox: new SandboxPaymentProvider() };
+  // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus
+  // Stripe once it is configured.
+  const paymentProviders: Record<string, PaymentProvider> = options.paymentProviders ?? {
+    ...(options.sandboxPayments === false ? {} : { sandbox: new SandboxPaymentProvider() }),
+    ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe.secretKey) } : {}),
+  };
+  const stripeWebhookSecret = options.stripe?.webhookSecret;
   const drops = { repository: dropsRepository, engine, clock };
+  const fulfilment = new FulfilmentService({ repository: new FulfilmentRepository(db), clock });
   return {
     clock,
     identity: new IdentityService({
@@ -76,7 +94,16 @@ export function createServices(options: ServiceOptions): Services {
     }),
     engine,
     offers: new OffersService(drops),
-    shopper: new ShopperService({ ...drops, paymentProviders }),
+    shopper: new ShopperService({
+      ...drops,
+      paymentProviders,
+      routeOrder: (organizationId, country, amountMinor) =>
+        fulfilment.routeOrder(organizationId, country, amountMinor),
+    }),
+    fulfilment,
     orders: new OrdersService({ ...drops, paymentProviders }),
+    stripeWebhooks: stripeWebhookSecret
+      ? new StripeWebhookReceiver({ webhookSecret: stripeWebhookSecret, clock })
+      : undefined,
   };
 }

@@ -183,6 +183,32 @@ export interface OrdersTable {
   trafficSource: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  fulfilmentRegionId: string | null;
+  taxMinor: ColumnType<number, number | undefined, number>;
+  taxRateBasisPoints: ColumnType<number, number | undefined, number>;
+  totalMinor: number;
+  packedAt: Timestamp | null;
+  shippedAt: Timestamp | null;
+  deliveredAt: Timestamp | null;
+}
+
+export interface FulfilmentRegionsTable {
+  id: string;
+  organizationId: string;
+  name: string;
+  countries: Json<string[]>;
+  capabilities: Json<string[]>;
+  pricesIncludeTax: boolean;
+  priority: number;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface TaxRatesTable {
+  organizationId: string;
+  regionId: string;
+  country: string;
+  rateBasisPoints: number;
 }
 
 export interface Database {
@@ -200,6 +226,8 @@ export interface Database {
   offerCodes: OfferCodesTable;
   holds: HoldsTable;
   orders: OrdersTable;
+  fulfilmentRegions: FulfilmentRegionsTable;
+  taxRates: TaxRatesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -3,7 +3,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { catalogRoutes } from '../modules/catalog/index.js';
-import { offersRoutes, ordersRoutes, shopperRoutes } from '../modules/drops/index.js';
+import {
+  offersRoutes,
+  ordersRoutes,
+  shopperRoutes,
+  stripeWebhookRoutes,
+} from '../modules/drops/index.js';
+import { fulfilmentRoutes } from '../modules/fulfilment/index.js';
 import { organizationsRoutes } from '../modules/organizations/index.js';
 import { tokensRoutes } from '../modules/tokens/index.js';
 import type { Services } from '../services.js';
@@ -33,6 +39,8 @@ const routeModules: Routes[] = [
   offersRoutes,
   shopperRoutes,
   ordersRoutes,
+  stripeWebhookRoutes,
+  fulfilmentRoutes,
 ];
 
 /**

@@ -56,7 +56,11 @@ describe.each(backends)('on $name', ({ skip, server }) => {
     const applied = await sql<{
       name: string;
     }>`select name from kysely_migration order by name`.execute(context.database.db);
-    expect(applied.rows.map((row) => row.name)).toEqual(['0001-foundation', '0002-drops']);
+    expect(applied.rows.map((row) => row.name)).toEqual([
+      '0001-foundation',
+      '0002-drops',
+      '0003-fulfilment',
+    ]);
   });
 
   it.skipIf(skip)('signs in, creates a brand and keeps tenants apart', async () => {

@@ -187,3 +187,24 @@ describe('the public shopper API', () => {
     expect(offer.json().inventory).toMatchObject({ held: 1, available: 0, sold: 0, waitlist: 0 });
   });
 });
+
+describe('checkout in a shop without the sandbox', () => {
+  it('refuses test cards, naming payment.provider, and keeps the hold', async () => {
+    const context = await createTestContext({ sandboxPayments: false });
+    try {
+      const acme = await seedOrganization(context, 'Acme');
+      const { offerId } = await liveOffer(context.app, acme, { units: 1 });
+      const { holdId } = (await claim(context.app, offerId, 'tester')).json();
+      const response = await context.app.inject({
+        method: 'POST',
+        url: `/api/v1/public/holds/${holdId}/checkout`,
+        payload: payWith('pm_card_visa'),
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details.field).toBe('payment.provider');
+      expect((await claim(context.app, offerId, 'someone')).json().error.code).toBe('sold_out');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -26,6 +26,7 @@ export async function createTestContext(
     trustProxy?: boolean;
     loginLimits?: LoginLimits;
     logger?: ReturnType<typeof createLogger>;
+    sandboxPayments?: boolean;
   } = {},
 ): Promise<TestContext> {
   const database = await openDatabase({ databaseUrl: options.databaseUrl });
@@ -36,6 +37,7 @@ export async function createTestContext(
     secret: testSecret,
     passwordCost: testPasswordCost,
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    ...(options.sandboxPayments === undefined ? {} : { sandboxPayments: options.sandboxPayments }),
   });
   await services.engine.recover();
   const app = await buildApp({

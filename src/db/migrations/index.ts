@@ -1,5 +1,6 @@
 import { foundation } from './0001-foundation.js';
 import { drops } from './0002-drops.js';
+import { fulfilment } from './0003-fulfilment.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -9,4 +10,5 @@ import { drops } from './0002-drops.js';
 export const migrations: Record<string, readonly string[]> = {
   '0001-foundation': foundation,
   '0002-drops': drops,
+  '0003-fulfilment': fulfilment,
 };

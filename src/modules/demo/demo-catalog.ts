@@ -1,5 +1,6 @@
 import type { Role } from '../access/index.js';
 import type { SkuInput } from '../catalog/index.js';
+import type { RegionInput } from '../fulfilment/index.js';
 
 /** What the demo workspace holds: two organisations, brands, products and one person per role. */
 export interface DemoProduct {
@@ -122,3 +123,54 @@ export const demoAgency: DemoOrganization = {
     },
   ],
 };
+
+/**
+ * Where the demo ships from. The EU node promises next-day only in some countries: the
+ * playbook's failure scenario (seed 004) is a copy promising next-day everywhere.
+ */
+export const demoRegions: RegionInput[] = [
+  {
+    name: 'EU next-day (Paris)',
+    countries: ['FR', 'BE', 'NL', 'DE', 'LU'],
+    capabilities: ['next_day', 'standard'],
+    pricesIncludeTax: true,
+    priority: 10,
+    taxRates: [
+      { country: 'FR', rateBasisPoints: 2000 },
+      { country: 'BE', rateBasisPoints: 2100 },
+      { country: 'NL', rateBasisPoints: 2100 },
+      { country: 'DE', rateBasisPoints: 1900 },
+      { country: 'LU', rateBasisPoints: 1700 },
+    ],
+  },
+  {
+    name: 'EU standard (Madrid)',
+    countries: ['ES', 'PT', 'IT', 'AT', 'IE'],
+    capabilities: ['standard'],
+    pricesIncludeTax: true,
+    priority: 20,
+    taxRates: [
+      { country: 'ES', rateBasisPoints: 2100 },
+      { country: 'PT', rateBasisPoints: 2300 },
+      { country: 'IT', rateBasisPoints: 2200 },
+      { country: 'AT', rateBasisPoints: 2000 },
+      { country: 'IE', rateBasisPoints: 2300 },
+    ],
+  },
+  {
+    name: 'UK',
+    countries: ['GB'],
+    capabilities: ['next_day', 'standard'],
+    pricesIncludeTax: true,
+    priority: 30,
+    taxRates: [{ country: 'GB', rateBasisPoints: 2000 }],
+  },
+  {
+    name: 'North America',
+    countries: ['US', 'CA'],
+    capabilities: ['standard'],
+    pricesIncludeTax: false,
+    priority: 40,
+    taxRates: [],
+  },
+];

@@ -8,6 +8,7 @@ import {
   demoAgency,
   demoEmail,
   demoPeople,
+  demoRegions,
   demoRetail,
 } from './demo-catalog.js';
 
@@ -134,13 +135,15 @@ export async function createDemoWorkspace(
   const agencyUser = agencyMember && (await services.identity.findUserByEmail(agencyMember.email));
   if (agencyUser) await services.organizations.addMember(agency.id, agencyUser.id, 'owner');
 
-  const liveOfferId = await createLiveDemoOffer(services, {
+  const retailOwner: Actor = {
     kind: 'user',
     id: ownerUser.id,
     organizationId: retail.id,
     role: 'owner',
     userId: ownerUser.id,
-  });
+  };
+  for (const region of demoRegions) await services.fulfilment.save(retailOwner, region);
+  const liveOfferId = await createLiveDemoOffer(services, retailOwner);
   const { token } = await services.tokens.issue(retail.id, {
     name: 'Demo integration',
     role: 'owner',

@@ -4,7 +4,14 @@ export { OfferBook } from './offer-book.js';
 export { offersRoutes } from './offers.routes.js';
 export { type Offer, type OfferInput, OffersService } from './offers.service.js';
 export { ordersRoutes } from './orders.routes.js';
-export { OrdersService } from './orders.service.js';
+export { fulfilmentStatuses, OrdersService } from './orders.service.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
 export { shopperRoutes } from './shopper.routes.js';
 export { ShopperService } from './shopper.service.js';
+export {
+  createStripeClient,
+  StripePaymentProvider,
+  type StripeSettings,
+  StripeWebhookReceiver,
+} from './stripe-provider.js';
+export { stripeWebhookRoutes } from './stripe-webhook.routes.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MinHeap } from './min-heap.js';
 
 /**
@@ -32,7 +33,8 @@ export type ClaimOutcome =
   | { ok: false; code: ClaimRefusal };
 
 export interface ClaimRequest {
-  holdId: string;
+  /** The new hold's id; generated only when a hold is actually created. */
+  holdId?: string;
   shopperId: string;
   quantity: number;
   idempotencyKey: string | null;
@@ -62,6 +64,17 @@ export interface BookCounts {
 }
 
 const settled = Promise.resolve();
+
+// Refusals are the common answer in a drop (thousands of shoppers, hundreds of units): they
+// are shared constants so the hot path allocates nothing for them.
+const refusals: Record<ClaimRefusal, ClaimOutcome> = {
+  sold_out: Object.freeze({ ok: false, code: 'sold_out' }),
+  paused: Object.freeze({ ok: false, code: 'paused' }),
+  closed: Object.freeze({ ok: false, code: 'closed' }),
+  limit_reached: Object.freeze({ ok: false, code: 'limit_reached' }),
+  not_live: Object.freeze({ ok: false, code: 'not_live' }),
+};
+const nothingPromoted: BookHold[] = [];
 
 export class OfferBook {
   readonly offerId: string;
@@ -132,19 +145,18 @@ export class OfferBook {
   }
 
   private decide(request: ClaimRequest, onCreate: (hold: BookHold) => Promise<void>): ClaimOutcome {
-    if (this.status === 'closed') return { ok: false, code: 'closed' };
-    if (this.status === 'paused') return { ok: false, code: 'paused' };
-    if (this.status !== 'live') return { ok: false, code: 'not_live' };
-    if (this.closesAt !== null && request.now >= this.closesAt)
-      return { ok: false, code: 'closed' };
-    if (this.opensAt !== null && request.now < this.opensAt) return { ok: false, code: 'not_live' };
+    if (this.status === 'closed') return refusals.closed;
+    if (this.status === 'paused') return refusals.paused;
+    if (this.status !== 'live') return refusals.not_live;
+    if (this.closesAt !== null && request.now >= this.closesAt) return refusals.closed;
+    if (this.opensAt !== null && request.now < this.opensAt) return refusals.not_live;
     const owned = this.unitsOf(request.shopperId);
     if (this.perBuyerLimit !== null && owned + request.quantity > this.perBuyerLimit) {
-      return { ok: false, code: 'limit_reached' };
+      return refusals.limit_reached;
     }
-    if (this.available < request.quantity) return { ok: false, code: 'sold_out' };
+    if (this.available < request.quantity) return refusals.sold_out;
     const hold = this.addHold({
-      id: request.holdId,
+      id: request.holdId ?? randomUUID(),
       shopperId: request.shopperId,
       quantity: request.quantity,
       createdAt: request.now,
@@ -267,9 +279,9 @@ export class OfferBook {
 
   /** Holds created for waitlisted shoppers since the last call, to be persisted. */
   private promoted: BookHold[] = [];
-  private nextHoldId: () => string = () => crypto.randomUUID();
 
   takePromotedHolds(): BookHold[] {
+    if (this.promoted.length === 0) return nothingPromoted;
     const promoted = this.promoted;
     this.promoted = [];
     return promoted;
@@ -285,7 +297,7 @@ export class OfferBook {
       if (this.perBuyerLimit !== null && owned + next.quantity > this.perBuyerLimit) continue;
       this.promoted.push(
         this.addHold({
-          id: this.nextHoldId(),
+          id: randomUUID(),
           shopperId: next.shopperId,
           quantity: next.quantity,
           createdAt: now,

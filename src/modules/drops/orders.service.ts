@@ -18,13 +18,21 @@ export interface Order {
   name: string;
   address: Record<string, string>;
   quantity: number;
+  /** Goods at the offer's price; `totalMinor` is what was charged (tax added when prices exclude it). */
   amountMinor: number;
+  taxMinor: number;
+  taxRateBasisPoints: number;
+  totalMinor: number;
   currency: string;
+  fulfilmentRegionId: string | null;
   status: 'paid' | 'cancelled' | 'returned';
   fulfilmentStatus: FulfilmentStatus;
   paymentProvider: string;
   offerCode: string | null;
   trafficSource: string | null;
+  packedAt: Date | null;
+  shippedAt: Date | null;
+  deliveredAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,12 +56,19 @@ function toOrder(row: OrderRow): Order {
     address: row.address,
     quantity: row.quantity,
     amountMinor: row.amountMinor,
+    taxMinor: row.taxMinor,
+    taxRateBasisPoints: row.taxRateBasisPoints,
+    totalMinor: row.totalMinor,
     currency: row.currency,
+    fulfilmentRegionId: row.fulfilmentRegionId,
     status: row.status as Order['status'],
     fulfilmentStatus: row.fulfilmentStatus as FulfilmentStatus,
     paymentProvider: row.paymentProvider,
     offerCode: row.offerCode,
     trafficSource: row.trafficSource,
+    packedAt: row.packedAt,
+    shippedAt: row.shippedAt,
+    deliveredAt: row.deliveredAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -67,7 +82,10 @@ const csvColumns: Array<keyof Order> = [
   'fulfilmentStatus',
   'quantity',
   'amountMinor',
+  'taxMinor',
+  'totalMinor',
   'currency',
+  'fulfilmentRegionId',
   'email',
   'name',
   'offerCode',
@@ -154,14 +172,33 @@ export class OrdersService {
     return toOrder(ended);
   }
 
-  /** Packed, shipped, delivered: set by the fulfilment team or a carrier webhook. */
-  async setFulfilment(actor: Actor, orderId: string, status: FulfilmentStatus): Promise<Order> {
+  /**
+   * Packed, shipped, delivered: set by the fulfilment team or a carrier webhook. Each step's
+   * first time is kept (a late or repeated event does not move it), so time-to-fulfil is
+   * measured from the order to the real event.
+   */
+  async setFulfilment(
+    actor: Actor,
+    orderId: string,
+    status: FulfilmentStatus,
+    at?: Date,
+  ): Promise<Order> {
     requirePermission(actor, 'orders.manage');
     const row = await this.findRow(actor, orderId);
+    const when = at ?? this.deps.clock.now();
+    const reached = fulfilmentStatuses.indexOf(status);
+    const stamp = (step: FulfilmentStatus, current: Date | null) =>
+      reached >= fulfilmentStatuses.indexOf(step) ? (current ?? when) : current;
     const updated = await this.deps.repository.updateOrder(
       actor.organizationId,
       orderId,
-      { fulfilmentStatus: status, updatedAt: this.deps.clock.now() },
+      {
+        fulfilmentStatus: status,
+        packedAt: stamp('packed', row.packedAt),
+        shippedAt: stamp('shipped', row.shippedAt),
+        deliveredAt: stamp('delivered', row.deliveredAt),
+        updatedAt: this.deps.clock.now(),
+      },
       'paid',
     );
     if (!updated)

@@ -49,6 +49,17 @@ export interface ShopperDeps {
   engine: DropEngine;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
+  /** The fulfilment module routes the order by country and computes its tax. */
+  routeOrder(
+    organizationId: string,
+    country: string,
+    amountMinor: number,
+  ): Promise<{
+    regionId: string;
+    taxRateBasisPoints: number;
+    taxMinor: number;
+    totalMinor: number;
+  } | null>;
 }
 
 const refusalMessages: Record<ClaimRefusal, string> = {
@@ -128,7 +139,6 @@ export class ShopperService {
   ): Promise<{ holdId: string; expiresAt: Date; replay: boolean }> {
     const book = await this.bookFor(offerId);
     const outcome = await this.deps.engine.claim(book, {
-      holdId: newId(),
       shopperId: input.shopper,
       quantity: input.quantity,
       idempotencyKey,
@@ -202,8 +212,14 @@ export class ShopperService {
       const { row } = await this.cachedOffer(book.offerId);
       const amountMinor =
         unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
-      const charge = await this.charge(provider, {
+      const routing = await this.deps.routeOrder(
+        book.organizationId,
+        input.address.country,
         amountMinor,
+      );
+      const totalMinor = routing?.totalMinor ?? amountMinor;
+      const charge = await this.charge(provider, {
+        amountMinor: totalMinor,
         currency: row.currency,
         token: input.payment.token,
         // One attempt per hold and payment method: a retry never charges twice, another card is a new attempt.
@@ -222,6 +238,10 @@ export class ShopperService {
           address: JSON.stringify(input.address),
           quantity: hold.quantity,
           amountMinor,
+          taxMinor: routing?.taxMinor ?? 0,
+          taxRateBasisPoints: routing?.taxRateBasisPoints ?? 0,
+          totalMinor,
+          fulfilmentRegionId: routing?.regionId ?? null,
           currency: row.currency,
           status: 'paid',
           fulfilmentStatus: 'unfulfilled',
@@ -235,7 +255,7 @@ export class ShopperService {
         now,
       );
       if (!order) {
-        await provider.refund(charge, amountMinor);
+        await provider.refund(charge, totalMinor);
         throw new AppError(
           'hold_expired',
           'This hold ended before payment completed; the charge was refunded',

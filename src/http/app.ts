@@ -11,6 +11,7 @@ import {
 } from '../modules/drops/index.js';
 import { fulfilmentRoutes } from '../modules/fulfilment/index.js';
 import { organizationsRoutes } from '../modules/organizations/index.js';
+import { storefrontRoutes } from '../modules/storefront/index.js';
 import { tokensRoutes } from '../modules/tokens/index.js';
 import type { Services } from '../services.js';
 import { accountRoutes } from '../workflows/account.routes.js';
@@ -41,6 +42,7 @@ const routeModules: Routes[] = [
   ordersRoutes,
   stripeWebhookRoutes,
   fulfilmentRoutes,
+  storefrontRoutes,
 ];
 
 /**

@@ -1,0 +1,318 @@
+// The offer page's script: live stock, claim, hold countdown, checkout. The cart (hold,
+// deadline, typed fields) lives in localStorage so a reload or a dropped connection keeps it;
+// a claim's Idempotency-Key is kept until the server answers, so a retry never holds twice.
+(() => {
+  const root = document.getElementById('offer');
+  if (!root) return;
+  const offerId = root.dataset.offerId;
+  const $ = (id) => document.getElementById(id);
+  const cartKey = `mydrop.cart.${offerId}`;
+  const pendingKey = `mydrop.claim.${offerId}`;
+  const fieldNames = ['email', 'name', 'line1', 'city', 'postalCode', 'country', 'token'];
+  const stateLabels = {
+    upcoming: 'Starts soon',
+    live: 'Live now',
+    paused: 'Paused: back in a moment',
+    sold_out: 'Sold out',
+    closed: 'This drop has ended',
+  };
+
+  function attempt(action, fallback) {
+    try {
+      return action();
+    } catch {
+      return fallback;
+    }
+  }
+  // Private mode or a full quota: the page still works, it only forgets on reload.
+  const store = {
+    get: (key) => attempt(() => JSON.parse(localStorage.getItem(key) || 'null'), null),
+    set: (key, value) => attempt(() => localStorage.setItem(key, JSON.stringify(value))),
+    remove: (key) => attempt(() => localStorage.removeItem(key)),
+  };
+
+  function randomId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function shopperId() {
+    let id = store.get('mydrop.shopper');
+    if (!id) {
+      id = randomId();
+      store.set('mydrop.shopper', id);
+    }
+    return id;
+  }
+
+  let state = root.dataset.state;
+  let busy = false;
+  let soldOutForMe = false;
+
+  function notify(text, tone) {
+    const box = $('notice');
+    box.textContent = text || '';
+    box.className = tone === 'ok' ? 'ok' : 'alert';
+    box.hidden = !text;
+  }
+
+  function formatRemaining(totalSeconds) {
+    const s = Math.max(0, Math.floor(totalSeconds));
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const ss = String(s % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+  }
+
+  function cart() {
+    return store.get(cartKey);
+  }
+
+  function render() {
+    const current = cart();
+    const holding = Boolean(current?.holdId && !current.orderId);
+    const done = Boolean(current?.orderId);
+    $('hold').hidden = !holding;
+    $('confirmation').hidden = !done;
+    $('claim-form').hidden = holding || done;
+    $('claim-button').disabled = busy || state !== 'live';
+    $('waitlist').hidden = holding || done || !(state === 'sold_out' || soldOutForMe);
+    if (done) {
+      $('order-id').textContent = current.orderId;
+      $('order-email').textContent = current.email || 'your e-mail';
+    }
+  }
+
+  function renderOffer(offer, offline) {
+    state = offer.state;
+    if (offer.stockLeft > 0) soldOutForMe = false;
+    $('state').textContent = stateLabels[offer.state] || offer.state;
+    $('stock').textContent = String(offer.stockLeft);
+    $('offline').hidden = !offline;
+    const items = offer.messages.map((message) => {
+      const li = document.createElement('li');
+      li.textContent = message;
+      return li;
+    });
+    $('messages').replaceChildren(...items);
+    const countdown = $('countdown');
+    const upcoming = offer.state === 'upcoming';
+    countdown.dataset.deadline =
+      (upcoming ? offer.startsAt : offer.state === 'closed' ? '' : offer.endsAt) || '';
+    countdown.dataset.prefix = upcoming ? 'Starts in' : 'Ends in';
+    render();
+  }
+
+  function endCart(message) {
+    store.remove(cartKey);
+    notify(message);
+    render();
+  }
+
+  function tick() {
+    const countdown = $('countdown');
+    const deadline = countdown.dataset.deadline;
+    countdown.textContent = deadline
+      ? ` · ${countdown.dataset.prefix} ${formatRemaining((Date.parse(deadline) - Date.now()) / 1000)}`
+      : '';
+    const current = cart();
+    if (current?.holdId && !current.orderId) {
+      const left = (Date.parse(current.expiresAt) - Date.now()) / 1000;
+      $('hold-countdown').textContent = formatRemaining(left);
+      if (left <= 0) endCart('Your hold ran out and the unit went back on sale. Claim again.');
+    }
+  }
+
+  async function poll() {
+    if (document.hidden) return;
+    try {
+      const response = await fetch(`/api/v1/public/offers/${offerId}`);
+      if (!response.ok) return;
+      // The service worker marks an answer from its cache when the network is gone.
+      renderOffer(await response.json(), response.headers.get('x-mydrop-offline') === '1');
+    } catch {
+      $('offline').hidden = false;
+    }
+  }
+
+  /**
+   * Sends JSON and reads the JSON answer: `{ status, answer }`, or null when no whole answer
+   * arrived (the request may or may not have reached the server).
+   */
+  async function send(method, url, body, headers) {
+    try {
+      const response = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body && JSON.stringify(body),
+      });
+      return { status: response.status, answer: await response.json() };
+    } catch {
+      return null;
+    }
+  }
+
+  async function claim(attempt) {
+    let pending = store.get(pendingKey);
+    if (!pending) {
+      pending = { key: randomId(), quantity: Number($('quantity').value) || 1 };
+      store.set(pendingKey, pending);
+    }
+    busy = true;
+    render();
+    notify(attempt > 0 ? 'Connection problem: trying again…' : 'Claiming…', 'ok');
+    const form = $('claim-form');
+    const body = { shopper: shopperId(), quantity: pending.quantity };
+    if (form.elements.offerCode) body.offerCode = form.elements.offerCode.value;
+    if (form.elements.source) body.source = form.elements.source.value;
+    const reply = await send('POST', `/api/v1/public/offers/${offerId}/claims`, body, {
+      'idempotency-key': pending.key,
+    });
+    if (!reply) {
+      // No answer: keep the key, so the retry gets the same hold if the first one landed.
+      if (attempt < 2) {
+        setTimeout(() => claim(attempt + 1), 1000 * 2 ** attempt);
+        return;
+      }
+      busy = false;
+      notify('No connection. Tap Claim again: you will not be held twice.');
+      render();
+      return;
+    }
+    store.remove(pendingKey);
+    busy = false;
+    const { status, answer } = reply;
+    if (status === 201) {
+      const fields = cart()?.fields || {};
+      store.set(cartKey, { holdId: answer.holdId, expiresAt: answer.expiresAt, fields });
+      notify('');
+      render();
+      tick();
+      $('f-email').focus();
+      return;
+    }
+    const error = answer.error || {};
+    if (error.code === 'sold_out') soldOutForMe = true;
+    notify(error.message || 'Something went wrong; please try again.');
+    render();
+  }
+
+  function readFields() {
+    const fields = {};
+    for (const name of fieldNames) fields[name] = $(`f-${name}`).value.trim();
+    return fields;
+  }
+
+  function fillFields(fields) {
+    for (const name of fieldNames) {
+      if (fields?.[name]) $(`f-${name}`).value = fields[name];
+    }
+  }
+
+  async function checkout(event) {
+    event.preventDefault();
+    const current = cart();
+    if (!current?.holdId) return;
+    const f = readFields();
+    const payload = {
+      email: f.email,
+      name: f.name,
+      address: {
+        line1: f.line1,
+        city: f.city,
+        postalCode: f.postalCode,
+        country: f.country.toUpperCase(),
+      },
+      payment: { provider: 'sandbox', token: f.token },
+    };
+    $('pay-button').disabled = true;
+    notify('Paying…', 'ok');
+    const reply = await send('POST', `/api/v1/public/holds/${current.holdId}/checkout`, payload);
+    $('pay-button').disabled = false;
+    if (!reply) {
+      // Paying twice for one hold is impossible: a retry answers the first order.
+      notify('No connection: your hold is kept. Tap Pay again; you will not be charged twice.');
+      return;
+    }
+    const { status, answer } = reply;
+    if (status === 201) {
+      store.set(cartKey, { orderId: answer.orderId, email: f.email });
+      notify('');
+      render();
+      return;
+    }
+    const error = answer.error || {};
+    if (status === 410 || status === 404) {
+      endCart(error.message || 'Your hold ran out; claim again.');
+      return;
+    }
+    const issues = error.details?.issues;
+    notify(
+      Array.isArray(issues)
+        ? `Please check: ${issues.map((i) => `${i.field.replace(/^body\.(address\.|payment\.)?/, '')} ${i.message}`).join('; ')}`
+        : error.message || 'Something went wrong; please try again.',
+    );
+  }
+
+  async function joinWaitlist(event) {
+    event.preventDefault();
+    const reply = await send('POST', `/api/v1/public/offers/${offerId}/waitlist`, {
+      shopper: shopperId(),
+      quantity: 1,
+    });
+    if (reply?.status === 201) {
+      notify(`You are number ${reply.answer.position} on the waitlist.`, 'ok');
+      $('waitlist-button').disabled = true;
+    } else notify(reply?.answer?.error?.message || 'Could not join the waitlist; try again.');
+  }
+
+  async function release() {
+    const current = cart();
+    if (!current?.holdId) return;
+    try {
+      await fetch(`/api/v1/public/holds/${current.holdId}`, { method: 'DELETE' });
+      endCart('');
+      notify('Given back. Thanks!', 'ok');
+    } catch {
+      notify('No connection: try again in a moment.');
+    }
+  }
+
+  $('claim-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (!busy) claim(0);
+  });
+  $('waitlist').addEventListener('submit', joinWaitlist);
+  $('checkout-form').addEventListener('submit', checkout);
+  $('checkout-form').addEventListener('input', () => {
+    const current = cart();
+    if (current?.holdId) store.set(cartKey, { ...current, fields: readFields() });
+  });
+  $('release-button').addEventListener('click', release);
+  $('done-button').addEventListener('click', () => endCart(''));
+
+  fillFields(cart()?.fields);
+  if (store.get(pendingKey)) {
+    notify(
+      'Your last claim did not get an answer. Tap Claim to try again: you will not be held twice.',
+    );
+  }
+  render();
+  tick();
+  poll();
+  setInterval(tick, 1000);
+  setInterval(poll, 2000);
+  document.addEventListener('visibilitychange', poll);
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker
+      .register('/o/sw.js', { scope: '/o/' })
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => {
+        // Prime the product tile: the next open of this link is served from the cache at once.
+        registration.active?.postMessage({ type: 'prime', urls: [location.pathname] });
+      })
+      .catch(() => {});
+  }
+})();

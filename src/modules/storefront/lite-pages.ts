@@ -1,0 +1,88 @@
+import { type CheckoutFields, checkoutFields, type FieldErrors } from './checkout-form.js';
+import { formatUtcTime } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import {
+  type Attribution,
+  attributionInputs,
+  type PublicOffer,
+  priceOf,
+  productTile,
+  quantityOptions,
+} from './offer-view.js';
+import type { Page } from './page-shell.js';
+
+/**
+ * The fallback checkout: server-rendered pages with plain forms and no JavaScript, for a slow
+ * or flaky connection (seed 000: "prepare fallback checkout for high-latency conditions").
+ * Each step is one small page; the holds are the same ones the JSON API gives.
+ */
+export interface Notice {
+  tone: 'alert' | 'ok';
+  text: string;
+}
+
+function noticeBox(notice: Notice | undefined): SafeHtml {
+  if (!notice) return html``;
+  return html`<p class="${notice.tone}" role="${notice.tone === 'alert' ? 'alert' : 'status'}">${notice.text}</p>`;
+}
+
+export interface LiteOfferOptions {
+  now: Date;
+  shopperId: string;
+  /** A fresh key per rendered form: sending the same form twice gives one hold. */
+  idempotencyKey: string;
+  attribution: Attribution;
+  notice?: Notice | undefined;
+}
+
+export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Page {
+  const base = `/o/${offer.id}/lite`;
+  const claim =
+    offer.state === 'live'
+      ? html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`
+      : html``;
+  const waitlist =
+    offer.state === 'sold_out'
+      ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}"><p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
+      : html``;
+  const body = html`<main>${noticeBox(options.notice)}${productTile(offer, options.now)}${claim}${waitlist}<p class="muted"><a href="${base}">Refresh stock</a></p></main>`;
+  return { kind: 'lite', title: `${offer.title} · simple checkout`, body };
+}
+
+export interface LiteHoldOptions {
+  holdId: string;
+  now: Date;
+  offer?: PublicOffer | undefined;
+  expiresAt?: Date | undefined;
+  values?: CheckoutFields;
+  errors?: FieldErrors;
+  notice?: Notice | undefined;
+}
+
+/** Minutes left, said the way a page that cannot tick says it. */
+function holdDeadline(expiresAt: Date | undefined, now: Date): SafeHtml {
+  if (!expiresAt) return html`<p>Your units are reserved while you pay.</p>`;
+  const minutes = Math.ceil((expiresAt.getTime() - now.getTime()) / 60_000);
+  if (minutes <= 0) return html`<p class="alert">This hold has run out; claim again.</p>`;
+  return html`<p>Reserved for you until <strong>${formatUtcTime(expiresAt)}</strong> (${minutes === 1 ? 'less than a minute' : `about ${minutes} minutes`} left to pay).</p>`;
+}
+
+export function liteHoldPage(options: LiteHoldOptions): Page {
+  const { offer, expiresAt } = options;
+  const hidden = html`${offer ? html`<input type="hidden" name="offer" value="${offer.id}">` : ''}${expiresAt ? html`<input type="hidden" name="until" value="${expiresAt.toISOString()}">` : ''}`;
+  const summary = offer
+    ? html`<h1>${offer.title}</h1><p class="price">${priceOf(offer)}</p>`
+    : html`<h1>Checkout</h1>`;
+  const body = html`<main>${noticeBox(options.notice)}<section class="card">${summary}${holdDeadline(expiresAt, options.now)}</section><form class="card" method="post" action="/o/holds/${options.holdId}/lite/checkout">${hidden}${checkoutFields(options.values, options.errors)}<button type="submit">Pay now</button></form>${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</main>`;
+  return { kind: 'lite', title: 'Checkout', body };
+}
+
+export function liteConfirmationPage(orderId: string, offer: PublicOffer | undefined): Page {
+  const body = html`<main><section class="card"><div class="ok" role="status"><h1>Order confirmed</h1><p>${offer ? html`${offer.title}. ` : ''}Order number <strong id="order-id">${orderId}</strong>.</p></div><p>Keep this number: it is on your receipt e-mail too.</p>${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</section></main>`;
+  return { kind: 'lite', title: 'Order confirmed', body };
+}
+
+export function liteNotFoundPage(what: string): Page {
+  const body = html`<main><section class="card"><h1>${what} not found</h1><p>Check the link in the stream and try again.</p></section></main>`;
+  return { kind: 'lite', title: `${what} not found`, body };
+}

@@ -1,0 +1,54 @@
+import { checkoutFields } from './checkout-form.js';
+import { html } from './html.js';
+import {
+  type Attribution,
+  attributionInputs,
+  type PublicOffer,
+  priceOf,
+  productTile,
+  quantityOptions,
+  stateLabels,
+} from './offer-view.js';
+import type { Page } from './page-shell.js';
+
+export interface OfferPageOptions {
+  now: Date;
+  /** Used when the claim form is sent before the script runs (it then goes to the lite flow). */
+  shopperId: string;
+  idempotencyKey: string;
+  attribution: Attribution;
+  /** URLs of the page's script, versioned by content. */
+  script: string;
+}
+
+/**
+ * The link that goes in the stream. A plain page first: the tile is readable and the claim
+ * form posts to the no-JavaScript flow before the script has loaded; the script then takes
+ * over (live stock, claim, hold countdown, checkout, cart kept across reloads).
+ */
+export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
+  const base = `/o/${offer.id}`;
+  const claimable = offer.state === 'live';
+  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}">${productTile(offer, options.now)}<div id="notice" role="status" aria-live="polite" hidden></div>
+<form class="card" id="claim-form" method="post" action="${base}/lite/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit" id="claim-button"${claimable ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
+<form class="card" id="waitlist" method="post" action="${base}/lite/waitlist"${offer.state === 'sold_out' ? '' : ' hidden'}><input type="hidden" name="shopper" value="${options.shopperId}"><p>Sold out for now. Units that are not paid for come back: join the waitlist to get the next one.</p><button type="submit" id="waitlist-button">Join the waitlist</button></form>
+<section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutFields()}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
+<section class="card" id="confirmation" hidden><div class="ok"><h2>Order confirmed</h2><p>Order <strong id="order-id"></strong>. A receipt goes to <span id="order-email"></span>.</p></div><button type="button" class="secondary" id="done-button">Done</button></section>
+<p class="muted"><a href="${base}/lite">Slow connection? Use the simple checkout</a></p></main>`;
+  return {
+    kind: 'offer',
+    title: `${offer.title} · ${stateLabels[offer.state]}`,
+    body,
+    scripts: [options.script],
+  };
+}
+
+/**
+ * A compact card for an iframe over a stream player: title, price, stock left, the first
+ * urgency message and a Buy link that opens the offer page in a new tab.
+ */
+export function overlayPage(offer: PublicOffer, script: string): Page {
+  const buyable = offer.state === 'live';
+  const body = html`<div class="tile" id="overlay" data-offer-id="${offer.id}"><div><div class="t">${offer.title}</div><div><span id="price">${priceOf(offer)}</span> · <span id="stock">${offer.stockLeft}</span> left</div><div class="m" id="message">${offer.messages[0] ?? stateLabels[offer.state]}</div></div><a id="buy" href="/o/${offer.id}" target="_blank" rel="noopener"${buyable ? '' : ' aria-disabled="true"'}>Buy</a></div>`;
+  return { kind: 'overlay', title: offer.title, body, scripts: [script] };
+}

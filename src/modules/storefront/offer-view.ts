@@ -1,0 +1,65 @@
+import type { ShopperService } from '../drops/index.js';
+import { formatPrice, formatRemaining } from './format.js';
+import { html, type SafeHtml } from './html.js';
+
+/** The offer as the public API describes it. */
+export type PublicOffer = Awaited<ReturnType<ShopperService['describeOffer']>>;
+
+export const stateLabels: Record<PublicOffer['state'], string> = {
+  upcoming: 'Starts soon',
+  live: 'Live now',
+  paused: 'Paused: back in a moment',
+  sold_out: 'Sold out',
+  closed: 'This drop has ended',
+};
+
+/** Where the stream link's attribution rides along: `?code=GLOW19&src=tiktok_live`. */
+export interface Attribution {
+  code?: string | undefined;
+  source?: string | undefined;
+}
+
+export function priceOf(offer: PublicOffer): string {
+  return formatPrice(offer.price, offer.currency);
+}
+
+/** "Ends in 12:04" or "Starts in 3:00", or nothing for open-ended offers. */
+export function countdownText(offer: PublicOffer, now: Date): string {
+  if (offer.state === 'upcoming' && offer.startsAt) {
+    return `Starts in ${formatRemaining((offer.startsAt.getTime() - now.getTime()) / 1000)}`;
+  }
+  if (offer.endsAt && offer.state !== 'closed') {
+    return `Ends in ${formatRemaining((offer.endsAt.getTime() - now.getTime()) / 1000)}`;
+  }
+  return '';
+}
+
+/**
+ * The product tile: what is on sale, the price, stock left, state, countdown and the staged
+ * urgency messages. Ids let the offer page's script update it in place.
+ */
+export function productTile(offer: PublicOffer, now: Date): SafeHtml {
+  const countdown = countdownText(offer, now);
+  const deadline =
+    offer.state === 'upcoming' ? offer.startsAt : offer.state === 'closed' ? null : offer.endsAt;
+  const items = offer.items.map(
+    (item) =>
+      html`<li>${item.quantity} × ${item.title} <span class="muted">${item.skuCode}</span></li>`,
+  );
+  const messages = offer.messages.map((message) => html`<li>${message}</li>`);
+  return html`<section class="card" id="tile"><p class="muted"><span class="state" id="state">${stateLabels[offer.state]}</span> <span class="offline" id="offline" hidden>offline — last known</span></p><h1>${offer.title}</h1><ul class="muted">${items}</ul><p class="price" id="price">${priceOf(offer)}</p><p><strong id="stock">${offer.stockLeft}</strong> left <span id="countdown" data-deadline="${deadline?.toISOString() ?? ''}" data-prefix="${offer.state === 'upcoming' ? 'Starts in' : 'Ends in'}">${countdown ? ` · ${countdown}` : ''}</span></p><ul class="msgs" id="messages" aria-live="polite">${messages}</ul></section>`;
+}
+
+/** Quantities a shopper may pick: up to the per-buyer limit, at most five on a phone screen. */
+export function quantityOptions(offer: PublicOffer): SafeHtml {
+  const most = Math.max(1, Math.min(offer.perBuyerLimit ?? 5, 5));
+  return html`${Array.from({ length: most }, (_, index) => html`<option value="${index + 1}">${index + 1}</option>`)}`;
+}
+
+export function attributionInputs(attribution: Attribution): SafeHtml {
+  return html`${attribution.code ? html`<input type="hidden" name="offerCode" value="${attribution.code}">` : ''}${attribution.source ? html`<input type="hidden" name="source" value="${attribution.source}">` : ''}`;
+}
+
+export function notFoundBody(): SafeHtml {
+  return html`<main><section class="card"><h1>Offer not found</h1><p>This link does not point to an offer. Check the link in the stream.</p></section></main>`;
+}

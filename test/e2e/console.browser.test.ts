@@ -29,6 +29,7 @@ const areaNames = [
   'Calendar',
   'Programs',
   'Offers',
+  'Orders',
   'Approvals',
   'Live room',
   'Analytics',

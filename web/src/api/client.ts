@@ -111,3 +111,17 @@ export function errorMessage(error: unknown): string {
 export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** The per-field problems of a refused request (`details.issues`), e.g. `body.priceMinor`. */
+export function validationIssues(error: unknown): FieldIssue[] {
+  if (!(error instanceof ApiError) || !Array.isArray(error.details.issues)) return [];
+  return error.details.issues.filter(
+    (issue): issue is FieldIssue =>
+      isRecord(issue) && typeof issue.field === 'string' && typeof issue.message === 'string',
+  );
+}

@@ -108,3 +108,105 @@ export const Permission = {
   tokensManage: 'tokens.manage',
   brandsManage: 'brands.manage',
 } as const;
+
+export type OfferKind = 'single_sku' | 'tiered_bundle' | 'time_limited_bundle';
+export type OfferStatus = 'draft' | 'approved' | 'armed' | 'live' | 'paused' | 'closed';
+
+export interface OfferComponent {
+  skuId: string;
+  quantity: number;
+}
+
+export interface PriceTier {
+  minQuantity: number;
+  unitPriceMinor: number;
+}
+
+export interface UrgencyRule {
+  firstOrders: number;
+  bonus: string;
+}
+
+/** Units of a reserve: reserved = available + held + sold. */
+export interface StockCounts {
+  reserved: number;
+  available: number;
+  held: number;
+  sold: number;
+}
+
+export interface OfferInventory extends StockCounts {
+  waitlist: number;
+  /** Per component, in SKU units (offer units × component quantity). */
+  components: Array<OfferComponent & StockCounts>;
+}
+
+/** What POST and PUT /api/v1/offers take. */
+export interface OfferInput {
+  brandId: string;
+  title: string;
+  kind: OfferKind;
+  components: OfferComponent[];
+  priceMinor: number;
+  currency: string;
+  priceTiers: PriceTier[];
+  perBuyerLimit: number | null;
+  holdTtlSeconds: number;
+  lowStockThreshold: number;
+  urgencyRule: UrgencyRule | null;
+  startsAt: string | null;
+  endsAt: string | null;
+  endsWithStream: boolean;
+  codes: string[];
+  fallbackOfferId?: string | null;
+  substitutions?: Array<{ skuId: string; substituteSkuId: string }>;
+}
+
+export interface Offer extends OfferInput {
+  id: string;
+  status: OfferStatus;
+  fallbackOfferId: string | null;
+  substitutions: Array<{ skuId: string; substituteSkuId: string }>;
+  termsHash: string;
+  approvedTermsHash: string | null;
+  reservedUnits: number;
+  reserveExpiresAt: string | null;
+  /** Null until the offer is armed (and after a restart for closed offers). */
+  inventory: OfferInventory | null;
+  approvedAt: string | null;
+  armedAt: string | null;
+  liveAt: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type OrderStatus = 'paid' | 'cancelled' | 'returned';
+export type FulfilmentStatus = 'unfulfilled' | 'packed' | 'shipped' | 'delivered';
+
+export interface Order {
+  id: string;
+  offerId: string;
+  quantity: number;
+  amountMinor: number;
+  currency: string;
+  status: OrderStatus;
+  fulfilmentStatus: FulfilmentStatus;
+  email: string;
+  name: string;
+  offerCode: string | null;
+  trafficSource: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Permissions of the offer lifecycle and orders (GET /api/v1/me `permissions`). */
+export const DropPermission = {
+  offersWrite: 'offers.write',
+  approve: 'approvals.review',
+  arm: 'inventory.manage',
+  goLive: 'shows.go_live',
+  kill: 'offers.kill',
+  ordersRead: 'orders.read',
+  ordersManage: 'orders.manage',
+} as const;

@@ -1,56 +1,86 @@
-import type { ItemList, Product } from '../api/types';
+import { DropPermission, type ItemList, type Offer } from '../api/types';
 import { useQuery } from '../api/useQuery';
 import { useCan } from '../auth/session';
 import { EmptyState, ErrorMessage, Loading, PageHeader } from '../common/feedback';
+import { Link, useSearchParam } from '../router/router';
 import { useWorkspace } from '../shell/workspace';
-import { CatalogImport } from './CatalogImport';
-import { CatalogTable } from './CatalogTable';
-import { catalogWrite } from './importApi';
+import { CatalogSection } from './CatalogSection';
+import { OfferDetailPage } from './OfferDetailPage';
+import { EditOfferPage, NewOfferPage } from './OfferEditorPages';
+import { OfferList } from './OfferList';
+import { isMoving, offerPollMs, offersHref, offersPath } from './offersApi';
+import { usePolling } from './usePolling';
+import './offers.css';
 
+/**
+ * The Offers area. One route, /offers, whose query string picks the view: the list (default),
+ * `?view=new`, `?offer=<id>` and `?offer=<id>&view=edit`.
+ */
 export function OffersPage() {
-  const { activeBrand, brands, contextKey } = useWorkspace();
-  const path = activeBrand
-    ? `/api/v1/products?brandId=${encodeURIComponent(activeBrand.id)}`
-    : '/api/v1/products';
-  const products = useQuery<ItemList<Product>>(path, contextKey);
-  const items = products.data?.items ?? [];
-  const scope = activeBrand ? activeBrand.name : 'all brands';
-  const canImport = useCan(catalogWrite) && activeBrand !== null;
+  const offerId = useSearchParam('offer');
+  const view = useSearchParam('view');
+  if (offerId && view === 'edit') return <EditOfferPage key={offerId} offerId={offerId} />;
+  if (offerId) return <OfferDetailPage key={offerId} offerId={offerId} />;
+  if (view === 'new') return <NewOfferPage />;
+  return <OffersOverview />;
+}
 
+function OffersOverview() {
+  const canWrite = useCan(DropPermission.offersWrite);
   return (
     <>
       <PageHeader
         title="Offers"
-        description="Offers — price, stock reserve and timing for a product in a show — arrive soon. Until then, this area shows the catalog they will be built from."
+        description="Price, stock reserve and timing for products sold in a show. Live counts refresh every two seconds while an offer is live or paused."
       />
-      <CatalogImport brand={activeBrand} onImported={products.reload} />
-      <section className="card" aria-labelledby="catalog-heading">
-        <div className="card-header">
-          <h2 id="catalog-heading">Catalog</h2>
+      <OffersSection canWrite={canWrite} />
+      <CatalogSection />
+    </>
+  );
+}
+
+function OffersSection({ canWrite }: { canWrite: boolean }) {
+  const { activeBrand, brands, contextKey } = useWorkspace();
+  const offers = useQuery<ItemList<Offer>>(offersPath(activeBrand?.id ?? null), contextKey);
+  const items = offers.data?.items ?? [];
+  usePolling(offers.reload, items.some(isMoving), offerPollMs);
+  const scope = activeBrand ? activeBrand.name : 'all brands';
+
+  return (
+    <section className="card" aria-labelledby="offers-heading">
+      <div className="card-header card-header-row">
+        <div>
+          <h2 id="offers-heading">Offers</h2>
           <p className="muted">
-            Products and SKUs for <strong>{scope}</strong>
-            {products.data && ` · ${items.length} ${items.length === 1 ? 'product' : 'products'}`}
+            For <strong>{scope}</strong>
+            {offers.data && ` · ${items.length} ${items.length === 1 ? 'offer' : 'offers'}`}
           </p>
         </div>
-        {products.loading && !products.data ? (
-          <Loading label="Loading the catalog…" />
-        ) : products.error ? (
-          <ErrorMessage error={products.error} onRetry={products.reload} />
-        ) : items.length === 0 ? (
-          <EmptyState title="No products yet">
-            <p>
-              {activeBrand
-                ? `${activeBrand.name} has no products in its catalog yet.`
-                : 'No brand in this organisation has products yet.'}{' '}
-              {canImport
-                ? 'Import a CSV file above, or add products through the API.'
-                : 'Products can be added through the API.'}
-            </p>
-          </EmptyState>
-        ) : (
-          <CatalogTable products={items} brands={brands} showBrand={!activeBrand} />
+        {canWrite && (
+          <Link to={offersHref.create} className="button button-primary">
+            New offer
+          </Link>
         )}
-      </section>
-    </>
+      </div>
+      {offers.loading && !offers.data ? (
+        <Loading label="Loading offers…" />
+      ) : offers.error && !offers.data ? (
+        <ErrorMessage error={offers.error} onRetry={offers.reload} />
+      ) : items.length === 0 ? (
+        <EmptyState title="No offers yet">
+          <p>
+            {canWrite
+              ? 'Create one with “New offer”: pick SKUs from the catalog below and set the price.'
+              : 'Offers appear here once someone with offer rights creates them.'}
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          {/* A failed refresh keeps the last counts and says so. */}
+          <ErrorMessage error={offers.error} onRetry={offers.reload} />
+          <OfferList offers={items} brands={brands} showBrand={!activeBrand} />
+        </>
+      )}
+    </section>
   );
 }

@@ -1,5 +1,6 @@
 import { EmptyState, PageHeader } from '../common/feedback';
 import { OffersPage } from '../offers/OffersPage';
+import { OrdersPage } from '../orders/OrdersPage';
 import { Link, Redirect, useLocation } from '../router/router';
 import { SettingsPage } from '../settings/SettingsPage';
 import { UpcomingArea } from '../upcoming/UpcomingArea';
@@ -11,6 +12,7 @@ export function ShellRoutes() {
 
   if (path === '/') return <Redirect to="/calendar" />;
   if (path === '/offers') return <OffersPage />;
+  if (path === '/orders') return <OrdersPage />;
   if (path === '/settings') return <SettingsPage />;
   const upcoming = upcomingAreas.find((area) => area.path === path);
   if (upcoming) return <UpcomingArea area={upcoming} />;

@@ -10,6 +10,7 @@ export const areas: readonly Area[] = [
   { path: '/calendar', label: 'Calendar', icon: '▦' },
   { path: '/programs', label: 'Programs', icon: '◫' },
   { path: '/offers', label: 'Offers', icon: '◈' },
+  { path: '/orders', label: 'Orders', icon: '▤' },
   { path: '/approvals', label: 'Approvals', icon: '✓' },
   { path: '/live', label: 'Live room', icon: '●' },
   { path: '/analytics', label: 'Analytics', icon: '▲' },

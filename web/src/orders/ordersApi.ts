@@ -1,0 +1,43 @@
+import { api } from '../api/client';
+import type { FulfilmentStatus, Order, OrderStatus } from '../api/types';
+
+export const fulfilmentLabels: Record<FulfilmentStatus, string> = {
+  unfulfilled: 'Unfulfilled',
+  packed: 'Packed',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+};
+
+export const orderStatusLabels: Record<OrderStatus, string> = {
+  paid: 'Paid',
+  cancelled: 'Cancelled',
+  returned: 'Returned',
+};
+
+function filterQuery(offerId: string | null): string {
+  return offerId ? `?offerId=${encodeURIComponent(offerId)}` : '';
+}
+
+export const ordersPath = (offerId: string | null) => `/api/v1/orders${filterQuery(offerId)}`;
+
+/** The CSV download: a plain link, so the browser saves it with the session cookie. */
+export const ordersCsvPath = (offerId: string | null) =>
+  `/api/v1/orders.csv${filterQuery(offerId)}`;
+
+const orderPath = (id: string) => `/api/v1/orders/${encodeURIComponent(id)}`;
+
+/** Cancel (not shipped yet) or return (came back): refunds; `restock` puts units back on sale. */
+export function endOrder(id: string, action: 'cancel' | 'return', restock: boolean) {
+  return api<Order>(`${orderPath(id)}/${action}`, { method: 'POST', body: { restock } });
+}
+
+export function setFulfilment(id: string, status: FulfilmentStatus) {
+  return api<Order>(`${orderPath(id)}/fulfilment`, { method: 'PUT', body: { status } });
+}
+
+/** Before shipping an order is cancelled; once it has left the warehouse it is returned. */
+export function endActionFor(order: Order): 'cancel' | 'return' {
+  return order.fulfilmentStatus === 'shipped' || order.fulfilmentStatus === 'delivered'
+    ? 'return'
+    : 'cancel';
+}

@@ -185,6 +185,27 @@ describe('the public shopper API', () => {
       headers: { cookie: acme.ownerCookie },
     });
     expect(offer.json().inventory).toMatchObject({ held: 1, available: 0, sold: 0, waitlist: 0 });
+    const standing = await context.app.inject({
+      url: `/api/v1/public/offers/${offerId}/waitlist/patient`,
+    });
+    expect(standing.json()).toEqual({ holdId: expect.any(String), expiresAt: expect.any(String) });
+    const hold = await context.app.inject({
+      url: `/api/v1/public/holds/${standing.json().holdId}`,
+    });
+    expect(hold.json()).toMatchObject({ offerId, state: 'held', quantity: 1, orderId: null });
+  });
+
+  it('tells what became of a hold: paid with its order, or expired', async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 2, holdTtlSeconds: 30 });
+    const paidHold = (await claim(context.app, offerId, 'payer')).json().holdId;
+    const { orderId } = (await checkout(paidHold, 'pm_card_visa')).json();
+    const paid = await context.app.inject({ url: `/api/v1/public/holds/${paidHold}` });
+    expect(paid.json()).toMatchObject({ state: 'checked_out', orderId });
+    const lapsed = (await claim(context.app, offerId, 'dawdler')).json().holdId;
+    clock.advance(30_000);
+    context.services.engine.sweep();
+    const expired = await context.app.inject({ url: `/api/v1/public/holds/${lapsed}` });
+    expect(expired.json().state).toBe('expired');
   });
 });
 

@@ -340,6 +340,16 @@ export class OfferBook {
     return { unsold, released };
   }
 
+  /**
+   * Where a shopper stands: their open hold (for instance one the waitlist just gave them),
+   * else their place in the waitlist, else nothing.
+   */
+  standingOf(shopperId: string): { hold: BookHold } | { position: number } | undefined {
+    for (const hold of this.holds.values()) if (hold.shopperId === shopperId) return { hold };
+    const index = this.waitlist.findIndex((entry) => entry.shopperId === shopperId);
+    return index >= 0 ? { position: index + 1 } : undefined;
+  }
+
   get waitlistLength(): number {
     return this.waitlist.length;
   }

@@ -6,6 +6,7 @@ import {
   timestamp,
   typed,
 } from '../../http/route-context.js';
+import { AppError } from '../../lib/errors.js';
 
 const offerParams = z.object({ offerId: z.uuid('must be a UUID') });
 const holdParams = z.object({ holdId: z.uuid('must be a UUID') });
@@ -143,6 +144,61 @@ export const shopperRoutes: Routes = (app, { services }) => {
     },
     async (request, reply) =>
       reply.status(201).send(await shopper.joinWaitlist(request.params.offerId, request.body)),
+  );
+
+  api.get(
+    '/api/v1/public/offers/:offerId/waitlist/:shopper',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary: "A shopper's place in the waitlist, or the hold it gave them",
+        params: offerParams.extend({ shopper: shopperId }),
+        response: {
+          200: z.union([
+            z.object({ position: z.number().int() }),
+            z.object({ holdId: z.string(), expiresAt: timestamp }),
+          ]),
+          404: errorResponse,
+          409: errorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const standing = await shopper.waitlistStanding(
+        request.params.offerId,
+        request.params.shopper,
+      );
+      if (!standing)
+        throw new AppError('not_found', 'This shopper is neither waiting nor holding units');
+      return standing;
+    },
+  );
+
+  api.get(
+    '/api/v1/public/holds/:holdId',
+    {
+      schema: {
+        tags: ['shopper'],
+        summary:
+          'What became of a hold: held, being paid, paid (with its order), expired or released',
+        params: holdParams,
+        response: {
+          200: z.object({
+            holdId: z.string(),
+            offerId: z.string(),
+            quantity: z.number().int(),
+            expiresAt: timestamp,
+            state: z.enum(['held', 'checking_out', 'checked_out', 'expired', 'released']),
+            orderId: z.string().nullable(),
+          }),
+          404: errorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      return shopper.describeHold(request.params.holdId);
+    },
   );
 
   api.post(

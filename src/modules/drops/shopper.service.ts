@@ -173,6 +173,54 @@ export class ShopperService {
     return { position: book.joinWaitlist(input.shopper, input.quantity) };
   }
 
+  /** A shopper's place in the waitlist, or the hold it gave them once units came back. */
+  async waitlistStanding(
+    offerId: string,
+    shopperId: string,
+  ): Promise<{ position: number } | { holdId: string; expiresAt: Date } | undefined> {
+    const book = await this.bookFor(offerId);
+    const standing = book.standingOf(shopperId);
+    if (!standing) return undefined;
+    if ('position' in standing) return standing;
+    return { holdId: standing.hold.id, expiresAt: new Date(standing.hold.expiresAt) };
+  }
+
+  /** What became of a hold: still held, paid (with its order), or ended. */
+  async describeHold(holdId: string): Promise<{
+    holdId: string;
+    offerId: string;
+    quantity: number;
+    expiresAt: Date;
+    state: 'held' | 'checking_out' | 'checked_out' | 'expired' | 'released';
+    orderId: string | null;
+  }> {
+    const offerId = this.deps.engine.offerIdOfHold(holdId);
+    const live = offerId ? this.deps.engine.book(offerId)?.getHold(holdId) : undefined;
+    if (offerId && live) {
+      return {
+        holdId,
+        offerId,
+        quantity: live.quantity,
+        expiresAt: new Date(live.expiresAt),
+        state: live.state,
+        orderId: null,
+      };
+    }
+    const row = await this.deps.repository.findHold(holdId);
+    if (!row) throw notFound('hold', holdId);
+    const order =
+      row.status === 'checked_out' ? await this.deps.repository.findOrderByHold(holdId) : undefined;
+    const ended = row.status === 'held' ? 'expired' : row.status;
+    return {
+      holdId,
+      offerId: row.offerId,
+      quantity: row.quantity,
+      expiresAt: row.expiresAt,
+      state: ended as 'checked_out' | 'expired' | 'released',
+      orderId: order?.id ?? null,
+    };
+  }
+
   /**
    * Turns a hold into an order: pins the hold, charges, and records the order only if the
    * database still sees the hold as held. A retry for a hold already paid answers its order.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
 import { createServices } from '../../src/services.js';
 import { claim, liveOffer, payWith } from '../support/drops.js';
 import {
@@ -307,5 +308,66 @@ describe('offers, inventory and orders', () => {
     );
     expect(retry.holdId).toBe(first.holdId);
     await restarted.engine.stop();
+  });
+});
+
+describe('a reserve with a time to live', () => {
+  it('returns the units to stock when the offer never went live in time', async () => {
+    const clock = new ManualClock('2026-11-22T09:00:00Z');
+    const context = await createTestContext({ clock });
+    try {
+      const acme = await seedOrganization(context, 'Acme');
+      const headers = { cookie: acme.ownerCookie };
+      const product = await context.app.inject({
+        method: 'POST',
+        url: '/api/v1/products',
+        headers,
+        payload: {
+          brandId: acme.brandId,
+          title: 'Reserved',
+          skus: [{ code: 'RES-1', priceMinor: 100, currency: 'EUR', stockOnHand: 50 }],
+        },
+      });
+      const skuId = product.json().skus[0].id;
+      const offer = await context.app.inject({
+        method: 'POST',
+        url: '/api/v1/offers',
+        headers,
+        payload: {
+          brandId: acme.brandId,
+          title: 'Held back',
+          kind: 'single_sku',
+          components: [{ skuId }],
+          priceMinor: 100,
+          currency: 'EUR',
+          codes: ['HELD'],
+        },
+      });
+      const offerId = offer.json().id;
+      await context.app.inject({
+        method: 'POST',
+        url: `/api/v1/offers/${offerId}/approve`,
+        headers,
+      });
+      const armed = await context.app.inject({
+        method: 'POST',
+        url: `/api/v1/offers/${offerId}/arm`,
+        headers,
+        payload: { units: 30, reserveTtlSeconds: 3600 },
+      });
+      expect(armed.json().reserveExpiresAt).toBe('2026-11-22T10:00:00.000Z');
+      expect(await context.services.offers.releaseExpiredReserves()).toBe(0);
+      clock.advance(3600 * 1000);
+      expect(await context.services.offers.releaseExpiredReserves()).toBe(1);
+      const after = await context.app.inject({ url: `/api/v1/offers/${offerId}`, headers });
+      expect(after.json()).toMatchObject({ status: 'closed', reservedUnits: 0 });
+      const stock = await context.app.inject({
+        url: `/api/v1/products/${product.json().id}`,
+        headers,
+      });
+      expect(stock.json().skus[0].stockOnHand).toBe(50);
+    } finally {
+      await context.close();
+    }
   });
 });

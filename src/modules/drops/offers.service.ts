@@ -4,52 +4,11 @@ import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { DropEngine } from './drop-engine.js';
 import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
-import type { BookCounts, OfferStatus } from './offer-book.js';
-import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
+import type { OfferStatus } from './offer-book.js';
+import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
+import { validateOfferInput } from './offer-validation.js';
 
-export interface OfferInput {
-  brandId: string;
-  title: string;
-  kind: OfferKind;
-  components: Array<{ skuId: string; quantity: number }>;
-  priceMinor: number;
-  currency: string;
-  priceTiers: PriceTier[];
-  perBuyerLimit: number | null;
-  holdTtlSeconds: number;
-  lowStockThreshold: number;
-  urgencyRule: { firstOrders: number; bonus: string } | null;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  endsWithStream: boolean;
-  codes: string[];
-  fallbackOfferId: string | null;
-  substitutions: Array<{ skuId: string; substituteSkuId: string }>;
-}
-
-export interface ComponentInventory extends BookCounts {
-  skuId: string;
-  quantity: number;
-}
-
-export interface Offer extends Omit<OfferInput, 'codes'> {
-  id: string;
-  status: OfferStatus;
-  codes: string[];
-  termsHash: string;
-  approvedTermsHash: string | null;
-  reservedUnits: number;
-  reserveOwnerId: string | null;
-  reserveExpiresAt: Date | null;
-  /** Live counts in offer units, and per component in SKU units; null before arming. */
-  inventory: (BookCounts & { waitlist: number; components: ComponentInventory[] }) | null;
-  approvedAt: Date | null;
-  armedAt: Date | null;
-  liveAt: Date | null;
-  closedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { ComponentInventory, Offer, OfferInput } from './offer-model.js';
 
 export interface OffersDeps {
   repository: DropsRepository;
@@ -58,26 +17,6 @@ export interface OffersDeps {
 }
 
 const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'closed'];
-
-function termsOf(
-  input: Omit<OfferInput, 'codes' | 'brandId' | 'holdTtlSeconds' | 'lowStockThreshold'>,
-): OfferTerms {
-  return {
-    title: input.title,
-    kind: input.kind,
-    components: input.components,
-    priceMinor: input.priceMinor,
-    currency: input.currency.toUpperCase(),
-    priceTiers: input.priceTiers,
-    perBuyerLimit: input.perBuyerLimit,
-    urgencyRule: input.urgencyRule,
-    startsAt: input.startsAt?.toISOString() ?? null,
-    endsAt: input.endsAt?.toISOString() ?? null,
-    endsWithStream: input.endsWithStream,
-    substitutions: input.substitutions,
-    fallbackOfferId: input.fallbackOfferId,
-  };
-}
 
 /**
  * Offers and their lifecycle: draft -> approved -> armed -> live <-> paused -> closed.
@@ -89,41 +28,21 @@ export class OffersService {
 
   async create(actor: Actor, input: OfferInput): Promise<Offer> {
     requirePermission(actor, 'offers.write');
-    await this.validate(actor, input);
+    await validateOfferInput(this.deps.repository, actor.organizationId, input);
     const now = this.deps.clock.now();
     const id = newId();
-    const terms = termsOf(input);
     await this.deps.repository.insertOffer(
       {
+        ...offerColumns(input),
         id,
         organizationId: actor.organizationId,
         brandId: input.brandId,
-        title: input.title,
-        kind: input.kind,
         status: 'draft',
-        priceMinor: input.priceMinor,
-        currency: terms.currency,
-        priceTiers: JSON.stringify(input.priceTiers),
-        perBuyerLimit: input.perBuyerLimit,
-        holdTtlSeconds: input.holdTtlSeconds,
-        lowStockThreshold: input.lowStockThreshold,
-        urgencyRule: JSON.stringify(input.urgencyRule),
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        endsWithStream: input.endsWithStream,
-        fallbackOfferId: input.fallbackOfferId,
-        substitutions: JSON.stringify(input.substitutions),
-        termsHash: hashOfferTerms(terms),
         reservedUnits: 0,
         createdAt: now,
         updatedAt: now,
       },
-      input.components.map((component) => ({
-        ...component,
-        organizationId: actor.organizationId,
-        offerId: id,
-      })),
-      input.codes.map((code) => ({ organizationId: actor.organizationId, offerId: id, code })),
+      ...this.childRows(actor.organizationId, id, input),
     );
     return this.get(actor, id);
   }
@@ -131,13 +50,15 @@ export class OffersService {
   async list(actor: Actor, filter: { brandId?: string | undefined }): Promise<Offer[]> {
     requirePermission(actor, 'offers.read');
     const rows = await this.deps.repository.listOffers(actor.organizationId, filter.brandId);
-    return this.present(actor.organizationId, rows);
+    return presentOffers(this.deps.repository, this.deps.engine, actor.organizationId, rows);
   }
 
   async get(actor: Actor, offerId: string): Promise<Offer> {
     requirePermission(actor, 'offers.read');
     return (
-      await this.present(actor.organizationId, [await this.findRow(actor, offerId)])
+      await presentOffers(this.deps.repository, this.deps.engine, actor.organizationId, [
+        await this.findRow(actor, offerId),
+      ])
     )[0] as Offer;
   }
 
@@ -159,38 +80,18 @@ export class OffersService {
         field: 'brandId',
       });
     }
-    await this.validate(actor, input, offerId);
-    const terms = termsOf(input);
-    const termsHash = hashOfferTerms(terms);
-    const backToDraft = row.status === 'approved' && termsHash !== row.approvedTermsHash;
+    await validateOfferInput(this.deps.repository, actor.organizationId, input, offerId);
+    const columns = offerColumns(input);
+    const backToDraft = row.status === 'approved' && columns.termsHash !== row.approvedTermsHash;
     await this.deps.repository.replaceOffer(
       actor.organizationId,
       offerId,
       {
-        title: input.title,
-        kind: input.kind,
-        priceMinor: input.priceMinor,
-        currency: terms.currency,
-        priceTiers: JSON.stringify(input.priceTiers),
-        perBuyerLimit: input.perBuyerLimit,
-        holdTtlSeconds: input.holdTtlSeconds,
-        lowStockThreshold: input.lowStockThreshold,
-        urgencyRule: JSON.stringify(input.urgencyRule),
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        endsWithStream: input.endsWithStream,
-        fallbackOfferId: input.fallbackOfferId,
-        substitutions: JSON.stringify(input.substitutions),
-        termsHash,
+        ...columns,
         updatedAt: this.deps.clock.now(),
         ...(backToDraft ? { status: 'draft', approvedTermsHash: null, approvedAt: null } : {}),
       },
-      input.components.map((component) => ({
-        ...component,
-        organizationId: actor.organizationId,
-        offerId,
-      })),
-      input.codes.map((code) => ({ organizationId: actor.organizationId, offerId, code })),
+      ...this.childRows(actor.organizationId, offerId, input),
     );
     return this.get(actor, offerId);
   }
@@ -351,127 +252,17 @@ export class OffersService {
     );
   }
 
+  /** The offer's component and code rows, for insert or replace. */
+  private childRows(organizationId: string, offerId: string, input: OfferInput) {
+    return [
+      input.components.map((component) => ({ ...component, organizationId, offerId })),
+      input.codes.map((code) => ({ organizationId, offerId, code })),
+    ] as const;
+  }
+
   private async findRow(actor: Actor, offerId: string): Promise<OfferRow> {
     const row = await this.deps.repository.findOffer(actor.organizationId, offerId);
     if (!row) throw notFound('offer', offerId);
     return row;
-  }
-
-  private async validate(actor: Actor, input: OfferInput, offerId?: string): Promise<void> {
-    const problems: Array<{ field: string; message: string }> = [];
-    const skuIds = input.components.map((component) => component.skuId);
-    const skus = await this.deps.repository.findSkus(actor.organizationId, skuIds);
-    for (const skuId of skuIds) {
-      const sku = skus.find((candidate) => candidate.id === skuId);
-      if (!sku)
-        problems.push({ field: 'components', message: `no SKU ${skuId} in this organisation` });
-      else if (sku.brandId !== input.brandId)
-        problems.push({ field: 'components', message: `SKU ${sku.code} belongs to another brand` });
-    }
-    if (new Set(skuIds).size !== skuIds.length)
-      problems.push({ field: 'components', message: 'a SKU appears twice' });
-    if (
-      input.kind === 'single_sku' &&
-      (input.components.length !== 1 || input.components[0]?.quantity !== 1)
-    ) {
-      problems.push({
-        field: 'components',
-        message: 'a single-SKU offer has exactly one component of quantity 1',
-      });
-    }
-    if (input.kind !== 'tiered_bundle' && input.priceTiers.length > 0) {
-      problems.push({ field: 'priceTiers', message: 'only a tiered bundle has price tiers' });
-    }
-    if (input.kind === 'time_limited_bundle' && !input.endsAt && !input.endsWithStream) {
-      problems.push({
-        field: 'endsAt',
-        message: 'a time-limited bundle needs endsAt or endsWithStream',
-      });
-    }
-    if (input.startsAt && input.endsAt && input.startsAt >= input.endsAt) {
-      problems.push({ field: 'endsAt', message: 'must be after startsAt' });
-    }
-    const taken = await this.deps.repository.findTakenCodes(
-      actor.organizationId,
-      input.codes,
-      offerId,
-    );
-    if (taken.length > 0)
-      problems.push({
-        field: 'codes',
-        message: `already used by another offer: ${taken.join(', ')}`,
-      });
-    if (problems.length > 0) {
-      throw new AppError(
-        'invalid',
-        problems.map((problem) => `${problem.field}: ${problem.message}`).join('; '),
-        {
-          issues: problems.map((problem) => ({ ...problem, field: `body.${problem.field}` })),
-        },
-      );
-    }
-  }
-
-  private async present(organizationId: string, rows: OfferRow[]): Promise<Offer[]> {
-    const ids = rows.map((row) => row.id);
-    const [components, codes] = await Promise.all([
-      this.deps.repository.listComponents(organizationId, ids),
-      this.deps.repository.listCodes(organizationId, ids),
-    ]);
-    return rows.map((row) => {
-      const own = components.filter((component) => component.offerId === row.id);
-      const book = this.deps.engine.book(row.id);
-      const counts = book?.counts();
-      return {
-        id: row.id,
-        brandId: row.brandId,
-        title: row.title,
-        kind: row.kind as OfferKind,
-        status: row.status as OfferStatus,
-        components: own.map((component) => ({
-          skuId: component.skuId,
-          quantity: component.quantity,
-        })),
-        priceMinor: row.priceMinor,
-        currency: row.currency,
-        priceTiers: row.priceTiers,
-        perBuyerLimit: row.perBuyerLimit,
-        holdTtlSeconds: row.holdTtlSeconds,
-        lowStockThreshold: row.lowStockThreshold,
-        urgencyRule: row.urgencyRule,
-        startsAt: row.startsAt,
-        endsAt: row.endsAt,
-        endsWithStream: row.endsWithStream,
-        codes: codes.filter((code) => code.offerId === row.id).map((code) => code.code),
-        fallbackOfferId: row.fallbackOfferId,
-        substitutions: row.substitutions,
-        termsHash: row.termsHash,
-        approvedTermsHash: row.approvedTermsHash,
-        reservedUnits: counts?.reserved ?? row.reservedUnits,
-        reserveOwnerId: row.reserveOwnerId,
-        reserveExpiresAt: row.reserveExpiresAt,
-        inventory:
-          counts && book
-            ? {
-                ...counts,
-                waitlist: book.waitlistLength,
-                components: own.map((component) => ({
-                  skuId: component.skuId,
-                  quantity: component.quantity,
-                  reserved: counts.reserved * component.quantity,
-                  available: counts.available * component.quantity,
-                  held: counts.held * component.quantity,
-                  sold: counts.sold * component.quantity,
-                })),
-              }
-            : null,
-        approvedAt: row.approvedAt,
-        armedAt: row.armedAt,
-        liveAt: row.liveAt,
-        closedAt: row.closedAt,
-        createdAt: row.createdAt,
-        updatedAt: row.updatedAt,
-      };
-    });
   }
 }

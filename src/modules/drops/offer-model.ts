@@ -1,0 +1,159 @@
+import type { DropEngine } from './drop-engine.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { BookCounts, OfferStatus } from './offer-book.js';
+import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
+
+export interface OfferInput {
+  brandId: string;
+  title: string;
+  kind: OfferKind;
+  components: Array<{ skuId: string; quantity: number }>;
+  priceMinor: number;
+  currency: string;
+  priceTiers: PriceTier[];
+  perBuyerLimit: number | null;
+  holdTtlSeconds: number;
+  lowStockThreshold: number;
+  urgencyRule: { firstOrders: number; bonus: string } | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  endsWithStream: boolean;
+  codes: string[];
+  fallbackOfferId: string | null;
+  substitutions: Array<{ skuId: string; substituteSkuId: string }>;
+}
+
+export interface ComponentInventory extends BookCounts {
+  skuId: string;
+  quantity: number;
+}
+
+export interface Offer extends Omit<OfferInput, 'codes'> {
+  id: string;
+  status: OfferStatus;
+  codes: string[];
+  termsHash: string;
+  approvedTermsHash: string | null;
+  reservedUnits: number;
+  reserveOwnerId: string | null;
+  reserveExpiresAt: Date | null;
+  /** Live counts in offer units, and per component in SKU units; null before arming. */
+  inventory: (BookCounts & { waitlist: number; components: ComponentInventory[] }) | null;
+  approvedAt: Date | null;
+  armedAt: Date | null;
+  liveAt: Date | null;
+  closedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export function termsOf(
+  input: Omit<OfferInput, 'codes' | 'brandId' | 'holdTtlSeconds' | 'lowStockThreshold'>,
+): OfferTerms {
+  return {
+    title: input.title,
+    kind: input.kind,
+    components: input.components,
+    priceMinor: input.priceMinor,
+    currency: input.currency.toUpperCase(),
+    priceTiers: input.priceTiers,
+    perBuyerLimit: input.perBuyerLimit,
+    urgencyRule: input.urgencyRule,
+    startsAt: input.startsAt?.toISOString() ?? null,
+    endsAt: input.endsAt?.toISOString() ?? null,
+    endsWithStream: input.endsWithStream,
+    substitutions: input.substitutions,
+    fallbackOfferId: input.fallbackOfferId,
+  };
+}
+
+/** The offer row's columns that come from the input, as stored (JSON encoded where needed). */
+export function offerColumns(input: OfferInput) {
+  const terms = termsOf(input);
+  return {
+    title: input.title,
+    kind: input.kind,
+    priceMinor: input.priceMinor,
+    currency: terms.currency,
+    priceTiers: JSON.stringify(input.priceTiers),
+    perBuyerLimit: input.perBuyerLimit,
+    holdTtlSeconds: input.holdTtlSeconds,
+    lowStockThreshold: input.lowStockThreshold,
+    urgencyRule: JSON.stringify(input.urgencyRule),
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    endsWithStream: input.endsWithStream,
+    fallbackOfferId: input.fallbackOfferId,
+    substitutions: JSON.stringify(input.substitutions),
+    termsHash: hashOfferTerms(terms),
+  };
+}
+
+/** Offers as the API shows them: terms, codes, and the book's live counts when armed. */
+export async function presentOffers(
+  repository: DropsRepository,
+  engine: DropEngine,
+  organizationId: string,
+  rows: OfferRow[],
+): Promise<Offer[]> {
+  const ids = rows.map((row) => row.id);
+  const [components, codes] = await Promise.all([
+    repository.listComponents(organizationId, ids),
+    repository.listCodes(organizationId, ids),
+  ]);
+  return rows.map((row) => {
+    const own = components.filter((component) => component.offerId === row.id);
+    const book = engine.book(row.id);
+    const counts = book?.counts();
+    return {
+      id: row.id,
+      brandId: row.brandId,
+      title: row.title,
+      kind: row.kind as OfferKind,
+      status: row.status as OfferStatus,
+      components: own.map((component) => ({
+        skuId: component.skuId,
+        quantity: component.quantity,
+      })),
+      priceMinor: row.priceMinor,
+      currency: row.currency,
+      priceTiers: row.priceTiers,
+      perBuyerLimit: row.perBuyerLimit,
+      holdTtlSeconds: row.holdTtlSeconds,
+      lowStockThreshold: row.lowStockThreshold,
+      urgencyRule: row.urgencyRule,
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      endsWithStream: row.endsWithStream,
+      codes: codes.filter((code) => code.offerId === row.id).map((code) => code.code),
+      fallbackOfferId: row.fallbackOfferId,
+      substitutions: row.substitutions,
+      termsHash: row.termsHash,
+      approvedTermsHash: row.approvedTermsHash,
+      reservedUnits: counts?.reserved ?? row.reservedUnits,
+      reserveOwnerId: row.reserveOwnerId,
+      reserveExpiresAt: row.reserveExpiresAt,
+      inventory:
+        counts && book
+          ? {
+              ...counts,
+              waitlist: book.waitlistLength,
+              components: own.map((component) => ({
+                skuId: component.skuId,
+                quantity: component.quantity,
+                reserved: counts.reserved * component.quantity,
+                available: counts.available * component.quantity,
+                held: counts.held * component.quantity,
+                sold: counts.sold * component.quantity,
+              })),
+            }
+          : null,
+      approvedAt: row.approvedAt,
+      armedAt: row.armedAt,
+      liveAt: row.liveAt,
+      closedAt: row.closedAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    };
+  });
+}

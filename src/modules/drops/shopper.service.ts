@@ -2,7 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { DropEngine } from './drop-engine.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { DropsRepository } from './drops.repository.js';
 import type { ClaimRefusal, OfferBook } from './offer-book.js';
 import { unitPriceFor } from './offer-terms.js';
 import {
@@ -10,26 +10,7 @@ import {
   PaymentUnavailableError,
   UnknownPaymentMethodError,
 } from './payment-provider.js';
-
-/** What a shopper (or a stream overlay) sees of an offer. */
-export interface PublicOffer {
-  id: string;
-  title: string;
-  kind: string;
-  state: 'upcoming' | 'live' | 'paused' | 'sold_out' | 'closed';
-  price: number;
-  currency: string;
-  priceTiers: Array<{ minQuantity: number; unitPriceMinor: number }>;
-  stockLeft: number;
-  lowStock: boolean;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  endsWithStream: boolean;
-  perBuyerLimit: number | null;
-  holdTtlSeconds: number;
-  messages: string[];
-  items: Array<{ title: string; skuCode: string; quantity: number }>;
-}
+import { type PublicOffer, PublicOffers } from './public-offer.js';
 
 export interface CheckoutInput {
   email: string;
@@ -70,61 +51,19 @@ const refusalMessages: Record<ClaimRefusal, string> = {
   not_live: 'The offer is not live yet',
 };
 
-interface CachedOffer {
-  row: OfferRow;
-  items: PublicOffer['items'];
-  loadedAt: number;
-}
-
-/** How long an offer's static fields are served from memory; counts are always live. */
-const offerCacheMs = 1000;
-
 /**
  * The shopper's side of a drop: the live offer, claims that become cart holds, checkout that
  * turns a hold into an order, the waitlist. Claims are decided in the engine in one step.
  */
 export class ShopperService {
-  private readonly offers = new Map<string, CachedOffer>();
+  private readonly publicOffers: PublicOffers;
 
-  constructor(private readonly deps: ShopperDeps) {}
+  constructor(private readonly deps: ShopperDeps) {
+    this.publicOffers = new PublicOffers(deps);
+  }
 
-  async describeOffer(offerId: string): Promise<PublicOffer> {
-    const { row, items } = await this.cachedOffer(offerId);
-    const book = this.deps.engine.book(offerId);
-    const stockLeft = book ? Math.max(0, book.available) : 0;
-    const sold = book?.counts().sold ?? 0;
-    const status = book?.status ?? row.status;
-    const now = this.deps.clock.now();
-    let state: PublicOffer['state'];
-    if (status === 'closed' || (row.endsAt && row.endsAt <= now)) state = 'closed';
-    else if (status === 'paused') state = 'paused';
-    else if (status !== 'live' || (row.startsAt && row.startsAt > now)) state = 'upcoming';
-    else state = stockLeft === 0 ? 'sold_out' : 'live';
-    const lowStock = state === 'live' && stockLeft <= row.lowStockThreshold;
-    const messages: string[] = [];
-    if (lowStock) messages.push(`Only ${stockLeft} left`);
-    if (row.urgencyRule && sold < row.urgencyRule.firstOrders && state === 'live') {
-      messages.push(`First ${row.urgencyRule.firstOrders} orders get ${row.urgencyRule.bonus}`);
-    }
-    if (row.endsWithStream && state === 'live') messages.push('Ends when the stream closes');
-    return {
-      id: row.id,
-      title: row.title,
-      kind: row.kind,
-      state,
-      price: row.priceMinor,
-      currency: row.currency,
-      priceTiers: row.priceTiers,
-      stockLeft,
-      lowStock,
-      startsAt: row.startsAt,
-      endsAt: row.endsAt,
-      endsWithStream: row.endsWithStream,
-      perBuyerLimit: row.perBuyerLimit,
-      holdTtlSeconds: row.holdTtlSeconds,
-      messages,
-      items,
-    };
+  describeOffer(offerId: string): Promise<PublicOffer> {
+    return this.publicOffers.describe(offerId);
   }
 
   async claim(
@@ -257,7 +196,7 @@ export class ShopperService {
     }
     try {
       await hold.durable;
-      const { row } = await this.cachedOffer(book.offerId);
+      const { row } = await this.publicOffers.cached(book.offerId);
       const amountMinor =
         unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
       const routing = await this.deps.routeOrder(
@@ -362,26 +301,6 @@ export class ShopperService {
 
   /** Forgets cached static fields, after an offer's terms or status change. */
   forget(offerId: string): void {
-    this.offers.delete(offerId);
-  }
-
-  private async cachedOffer(offerId: string): Promise<CachedOffer> {
-    const now = Date.now();
-    const cached = this.offers.get(offerId);
-    if (cached && now - cached.loadedAt < offerCacheMs) return cached;
-    const row = await this.deps.repository.findOfferById(offerId);
-    if (!row) throw notFound('offer', offerId);
-    const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
-    const skus = await this.deps.repository.findSkus(
-      row.organizationId,
-      components.map((component) => component.skuId),
-    );
-    const items = components.map((component) => {
-      const sku = skus.find((candidate) => candidate.id === component.skuId);
-      return { title: sku?.title ?? '', skuCode: sku?.code ?? '', quantity: component.quantity };
-    });
-    const entry = { row, items, loadedAt: now };
-    this.offers.set(offerId, entry);
-    return entry;
+    this.publicOffers.forget(offerId);
   }
 }

@@ -1,0 +1,109 @@
+import type { Clock } from '../../lib/clock.js';
+import { notFound } from '../../lib/errors.js';
+import type { DropEngine } from './drop-engine.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+
+/** What a shopper (or a stream overlay) sees of an offer. */
+export interface PublicOffer {
+  id: string;
+  title: string;
+  kind: string;
+  state: 'upcoming' | 'live' | 'paused' | 'sold_out' | 'closed';
+  price: number;
+  currency: string;
+  priceTiers: Array<{ minQuantity: number; unitPriceMinor: number }>;
+  stockLeft: number;
+  lowStock: boolean;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  endsWithStream: boolean;
+  perBuyerLimit: number | null;
+  holdTtlSeconds: number;
+  messages: string[];
+  items: Array<{ title: string; skuCode: string; quantity: number }>;
+}
+
+interface CachedOffer {
+  row: OfferRow;
+  items: PublicOffer['items'];
+  loadedAt: number;
+}
+
+/** How long an offer's static fields are served from memory; counts are always live. */
+const offerCacheMs = 1000;
+
+/**
+ * The public view of offers, polled by overlays and offer pages every few seconds: static
+ * fields come from a short cache, counts always from the live book.
+ */
+export class PublicOffers {
+  private readonly offers = new Map<string, CachedOffer>();
+
+  constructor(
+    private readonly deps: { repository: DropsRepository; engine: DropEngine; clock: Clock },
+  ) {}
+
+  async describe(offerId: string): Promise<PublicOffer> {
+    const { row, items } = await this.cached(offerId);
+    const book = this.deps.engine.book(offerId);
+    const stockLeft = book ? Math.max(0, book.available) : 0;
+    const sold = book?.counts().sold ?? 0;
+    const status = book?.status ?? row.status;
+    const now = this.deps.clock.now();
+    let state: PublicOffer['state'];
+    if (status === 'closed' || (row.endsAt && row.endsAt <= now)) state = 'closed';
+    else if (status === 'paused') state = 'paused';
+    else if (status !== 'live' || (row.startsAt && row.startsAt > now)) state = 'upcoming';
+    else state = stockLeft === 0 ? 'sold_out' : 'live';
+    const lowStock = state === 'live' && stockLeft <= row.lowStockThreshold;
+    const messages: string[] = [];
+    if (lowStock) messages.push(`Only ${stockLeft} left`);
+    if (row.urgencyRule && sold < row.urgencyRule.firstOrders && state === 'live') {
+      messages.push(`First ${row.urgencyRule.firstOrders} orders get ${row.urgencyRule.bonus}`);
+    }
+    if (row.endsWithStream && state === 'live') messages.push('Ends when the stream closes');
+    return {
+      id: row.id,
+      title: row.title,
+      kind: row.kind,
+      state,
+      price: row.priceMinor,
+      currency: row.currency,
+      priceTiers: row.priceTiers,
+      stockLeft,
+      lowStock,
+      startsAt: row.startsAt,
+      endsAt: row.endsAt,
+      endsWithStream: row.endsWithStream,
+      perBuyerLimit: row.perBuyerLimit,
+      holdTtlSeconds: row.holdTtlSeconds,
+      messages,
+      items,
+    };
+  }
+
+  forget(offerId: string): void {
+    this.offers.delete(offerId);
+  }
+
+  /** The offer's row and items, from memory when read in the last second. */
+  async cached(offerId: string): Promise<CachedOffer> {
+    const now = Date.now();
+    const cached = this.offers.get(offerId);
+    if (cached && now - cached.loadedAt < offerCacheMs) return cached;
+    const row = await this.deps.repository.findOfferById(offerId);
+    if (!row) throw notFound('offer', offerId);
+    const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
+    const skus = await this.deps.repository.findSkus(
+      row.organizationId,
+      components.map((component) => component.skuId),
+    );
+    const items = components.map((component) => {
+      const sku = skus.find((candidate) => candidate.id === component.skuId);
+      return { title: sku?.title ?? '', skuCode: sku?.code ?? '', quantity: component.quantity };
+    });
+    const entry = { row, items, loadedAt: now };
+    this.offers.set(offerId, entry);
+    return entry;
+  }
+}

@@ -196,7 +196,7 @@ export class OfferBook {
     const expired: BookHold[] = [];
     while (this.expiries.size > 0 && (this.expiries.peekKey() as number) <= now) {
       const hold = this.holds.get(this.expiries.pop() as string);
-      if (!hold || hold.state !== 'held' || hold.expiresAt > now) continue;
+      if (hold?.state !== 'held' || hold.expiresAt > now) continue;
       this.dropHold(hold, true);
       expired.push(hold);
     }
@@ -223,7 +223,7 @@ export class OfferBook {
   /** Pins a hold for payment. Answers false when it is gone or past its deadline. */
   beginCheckout(holdId: string, now: number): boolean {
     const hold = this.holds.get(holdId);
-    if (!hold || hold.state !== 'held' || hold.expiresAt <= now) return false;
+    if (hold?.state !== 'held' || hold.expiresAt <= now) return false;
     hold.state = 'checking_out';
     return true;
   }
@@ -234,7 +234,7 @@ export class OfferBook {
    */
   abortCheckout(holdId: string): number {
     const hold = this.holds.get(holdId);
-    if (!hold || hold.state !== 'checking_out') return 0;
+    if (hold?.state !== 'checking_out') return 0;
     if (this.status === 'closed') {
       this.dropHold(hold, true);
       this.reservedUnits -= hold.quantity;
@@ -257,7 +257,7 @@ export class OfferBook {
   /** A shopper gives a hold back before it expires. */
   releaseHold(holdId: string, now: number): BookHold | undefined {
     const hold = this.holds.get(holdId);
-    if (!hold || hold.state !== 'held') return undefined;
+    if (hold?.state !== 'held') return undefined;
     this.dropHold(hold, true);
     this.afterRelease(true, now);
     return hold;

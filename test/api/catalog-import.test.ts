@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPostgres, createTemporaryDatabase } from '../support/postgres.js';
-import { skipWithout } from '../support/require-service.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends, useBackendContext } from '../support/backends.js';
 import {
   addSignedInMember,
-  createTestContext,
   type SeededOrganization,
   seedOrganization,
-  type TestContext,
 } from '../support/test-app.js';
 
 interface ListedProduct {
@@ -25,39 +22,17 @@ interface ListedProduct {
 
 const csvOf = (...lines: string[]) => `${lines.join('\r\n')}\r\n`;
 
-const postgresProblem = await checkPostgres();
-/** Both backends: a 5,000-row import binds 50,000 values, near PostgreSQL's 65,535 limit. */
-const backends = [
-  { name: 'PGlite', skip: false, server: false },
-  {
-    name: 'PostgreSQL',
-    skip: skipWithout('PostgreSQL', postgresProblem === undefined, postgresProblem ?? ''),
-    server: true,
-  },
-];
-
-describe.each(backends)('importing products and SKUs from CSV on $name', ({ skip, server }) => {
-  let context: TestContext;
+// Both backends: a 5,000-row import binds 50,000 values, near PostgreSQL's 65,535 limit.
+describe.each(backends)('importing products and SKUs from CSV on $name', (backend) => {
+  const { skip } = backend;
+  const context = useBackendContext(backend);
   let acme: SeededOrganization;
   let globex: SeededOrganization;
-  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     if (skip) return;
-    let databaseUrl: string | undefined;
-    if (server) {
-      const database = await createTemporaryDatabase();
-      databaseUrl = database.url;
-      drop = database.drop;
-    }
-    context = await createTestContext(databaseUrl ? { databaseUrl } : {});
     acme = await seedOrganization(context, 'Acme');
     globex = await seedOrganization(context, 'Globex');
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await drop?.();
   });
 
   function importCsv(

@@ -1,52 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/database.js';
 import { CatalogRepository } from '../../src/modules/catalog/index.js';
-import { checkPostgres, createTemporaryDatabase } from '../support/postgres.js';
-import { skipWithout } from '../support/require-service.js';
-import {
-  createTestContext,
-  type SeededOrganization,
-  seedOrganization,
-  type TestContext,
-} from '../support/test-app.js';
-
-const postgresProblem = await checkPostgres();
-const skipPostgres = skipWithout(
-  'PostgreSQL',
-  postgresProblem === undefined,
-  postgresProblem ?? '',
-);
+import { backends, useBackendContext } from '../support/backends.js';
+import { type SeededOrganization, seedOrganization } from '../support/test-app.js';
 
 /** The same build, the same migrations and the same behaviour on PGlite and on PostgreSQL. */
-const backends = [
-  { name: 'PGlite (embedded)', skip: false, server: false },
-  { name: 'PostgreSQL server', skip: skipPostgres, server: true },
-];
-
-describe.each(backends)('on $name', ({ skip, server }) => {
-  let context: TestContext;
+describe.each(backends)('on $longName', (backend) => {
+  const { skip, server } = backend;
+  const context = useBackendContext(backend);
   let acme: SeededOrganization;
   let globex: SeededOrganization;
-  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     if (skip) return;
-    let databaseUrl: string | undefined;
-    if (server) {
-      const database = await createTemporaryDatabase();
-      databaseUrl = database.url;
-      drop = database.drop;
-    }
-    context = await createTestContext(databaseUrl ? { databaseUrl } : {});
     acme = await seedOrganization(context, 'Acme');
     globex = await seedOrganization(context, 'Globex');
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await drop?.();
   });
 
   it.skipIf(skip)('runs the migrations once and records them', async () => {

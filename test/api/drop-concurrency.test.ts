@@ -1,47 +1,17 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { backends, useBackendContext } from '../support/backends.js';
 import { claim, liveOffer, payWith } from '../support/drops.js';
-import { checkPostgres, createTemporaryDatabase } from '../support/postgres.js';
-import { skipWithout } from '../support/require-service.js';
-import {
-  createTestContext,
-  type SeededOrganization,
-  seedOrganization,
-  type TestContext,
-} from '../support/test-app.js';
+import { type SeededOrganization, seedOrganization } from '../support/test-app.js';
 
-const postgresProblem = await checkPostgres();
-const skipPostgres = skipWithout(
-  'PostgreSQL',
-  postgresProblem === undefined,
-  postgresProblem ?? '',
-);
-
-const backends = [
-  { name: 'PGlite', skip: false, server: false },
-  { name: 'PostgreSQL', skip: skipPostgres, server: true },
-];
-
-describe.each(backends)('a drop under contention on $name', ({ skip, server }) => {
-  let context: TestContext;
+describe.each(backends)('a drop under contention on $name', (backend) => {
+  const { skip } = backend;
+  const context = useBackendContext(backend);
   let acme: SeededOrganization;
-  let drop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     if (skip) return;
-    let databaseUrl: string | undefined;
-    if (server) {
-      const database = await createTemporaryDatabase();
-      databaseUrl = database.url;
-      drop = database.drop;
-    }
-    context = await createTestContext(databaseUrl ? { databaseUrl } : {});
     acme = await seedOrganization(context, 'Acme');
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await drop?.();
   });
 
   it.skipIf(skip)(

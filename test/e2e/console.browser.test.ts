@@ -5,24 +5,9 @@
  * Needs Debian's Chromium at /usr/bin/chromium. Without it the suite is skipped, unless
  * MYDROP_REQUIRE_SERVICES=1, where a missing browser is a failure.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-  temporaryDataDir,
-} from '../support/server-process.js';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const requireServices = process.env.MYDROP_REQUIRE_SERVICES === '1';
-const skipSuite = !hasChromium && !requireServices;
-if (skipSuite) console.warn('skipping browser tests: /usr/bin/chromium not found');
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, signIn, skipWithoutChromium, useDemoInBrowser } from '../support/browser.js';
 
 const testTimeout = 60_000;
 const areaNames = [
@@ -37,95 +22,8 @@ const areaNames = [
   'Settings',
 ];
 
-interface DemoUser {
-  email: string;
-  password: string;
-  role: string;
-}
-
-interface DemoFile {
-  baseUrl: string;
-  users: DemoUser[];
-  apiToken: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function buildConsoleIfMissing(): void {
-  if (existsSync(join(repoRoot, 'web/dist/index.html'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
-    cwd: repoRoot,
-    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
-}
-
-describe.skipIf(skipSuite)('console in a browser', () => {
-  let server: ServerProcess | undefined;
-  let dataDir = '';
-  let baseUrl = '';
-  let owner: DemoUser;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(
-        `MYDROP_REQUIRE_SERVICES=1 but ${chromiumPath} was not found: install Debian's chromium package`,
-      );
-    }
-    buildConsoleIfMissing();
-
-    dataDir = temporaryDataDir();
-    server = await startServerProcess({ MYDROP_DATA_DIR: dataDir, MYDROP_DEMO: '1' });
-    baseUrl = server.url;
-    const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoFile;
-    const found = demo.users.find((user) => user.role === 'owner');
-    if (!found) throw new Error('demo.json has no owner user');
-    owner = found;
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      const stopped = server.stop();
-      const timedOut = await Promise.race([
-        stopped.then(() => false),
-        sleep(10_000).then(() => true),
-      ]);
-      if (timedOut) server.child.kill('SIGKILL');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 30_000);
-
-  /** Runs `body` in a fresh browser context (no cookies), failing on uncaught page errors. */
-  async function withPage(body: (page: Page) => Promise<void>): Promise<void> {
-    if (!browser) throw new Error('the browser did not start');
-    const context = await browser.newContext({ baseURL: baseUrl });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await body(page);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
-
-  async function signIn(page: Page, password = owner.password): Promise<void> {
-    await page.goto('/');
-    await page.waitForURL(/\/login(\?|$)/);
-    await page.getByLabel('Email', { exact: true }).fill(owner.email);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
+describe.skipIf(skipWithoutChromium())('console in a browser', () => {
+  const session = useDemoInBrowser({ console: true });
 
   interface Option {
     value: string;
@@ -145,16 +43,11 @@ describe.skipIf(skipSuite)('console in a browser', () => {
       );
   }
 
-  /** Retries `read` until the assertion holds; the UI waits on API calls, so allow time. */
-  function eventually<T>(read: () => Promise<T> | T) {
-    return expect.poll(read, { timeout: 15_000, interval: 100 });
-  }
-
   it(
     'signs in and sees the navigation shell',
     async () => {
-      await withPage(async (page) => {
-        await signIn(page);
+      await session.withPage(async (page) => {
+        await signIn(page, session.owner);
         await page.waitForURL(/\/calendar$/);
         const nav = page.getByRole('navigation', { name: 'Main' });
         for (const name of areaNames) {
@@ -170,8 +63,8 @@ describe.skipIf(skipSuite)('console in a browser', () => {
   it(
     'switches brand and organisation',
     async () => {
-      await withPage(async (page) => {
-        await signIn(page);
+      await session.withPage(async (page) => {
+        await signIn(page, session.owner);
         await page.waitForURL(/\/calendar$/);
         const brandSelect = page.getByLabel('Brand', { exact: true });
         const organizationSelect = page.getByLabel('Organisation', { exact: true });
@@ -218,17 +111,17 @@ describe.skipIf(skipSuite)('console in a browser', () => {
     async () => {
       const wrongPassword = 'not-the-right-password-at-all';
       // The message the API gives for this case, so the test checks the console shows it as is.
-      const response = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      const response = await fetch(`${session.baseUrl}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: owner.email, password: wrongPassword }),
+        body: JSON.stringify({ email: session.owner.email, password: wrongPassword }),
       });
       expect(response.status).toBe(401);
       const body = (await response.json()) as { error: { code: string; message: string } };
       expect(body.error.code).toBe('invalid_credentials');
 
-      await withPage(async (page) => {
-        await signIn(page, wrongPassword);
+      await session.withPage(async (page) => {
+        await signIn(page, session.owner, wrongPassword);
         const alert = page.getByRole('alert');
         await alert.waitFor({ state: 'visible' });
         expect((await alert.textContent())?.trim()).toBe(body.error.message);

@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DemoFile } from '../../src/modules/demo/index.js';
 import { payWith } from '../support/drops.js';
 import {
+  readDemo,
   type ServerProcess,
   startServerProcess,
   temporaryDataDir,
@@ -23,9 +21,7 @@ describe('a crash in the middle of a drop', () => {
   it('loses no acknowledged hold or order and oversells nothing', async () => {
     const first = await startServerProcess({ MYDROP_DATA_DIR: dataDir });
     servers.push(first);
-    const demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoFile & {
-      liveOfferId: string;
-    };
+    const demo = readDemo(dataDir);
     const offerUrl = `${first.url}/api/v1/public/offers/${demo.liveOfferId}`;
     const holds: string[] = [];
     const orders: string[] = [];

@@ -6,118 +6,23 @@
  * Needs Debian's Chromium at /usr/bin/chromium. Without it the suite is skipped, unless
  * MYDROP_REQUIRE_SERVICES=1, where a missing browser is a failure.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-  temporaryDataDir,
-} from '../support/server-process.js';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const requireServices = process.env.MYDROP_REQUIRE_SERVICES === '1';
-const skipSuite = !hasChromium && !requireServices;
-if (skipSuite) console.warn('skipping offers browser tests: /usr/bin/chromium not found');
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, signIn, skipWithoutChromium, useDemoInBrowser } from '../support/browser.js';
 
 const testTimeout = 90_000;
 const liveOfferTitle = 'Glow Serum live drop';
 
-interface DemoUser {
-  email: string;
-  password: string;
-  role: string;
-}
-
-interface DemoFile {
-  users: DemoUser[];
-  liveOfferId: string;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function buildConsoleIfMissing(): void {
-  if (existsSync(join(repoRoot, 'web/dist/index.html'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts'], {
-    cwd: repoRoot,
-    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: 'inherit',
-  });
-}
-
-describe.skipIf(skipSuite)('offers in the console', () => {
-  let server: ServerProcess | undefined;
-  let dataDir = '';
-  let baseUrl = '';
-  let demo: DemoFile;
-  let owner: DemoUser;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(
-        `MYDROP_REQUIRE_SERVICES=1 but ${chromiumPath} was not found: install Debian's chromium package`,
-      );
-    }
-    buildConsoleIfMissing();
-
-    dataDir = temporaryDataDir();
-    server = await startServerProcess({ MYDROP_DATA_DIR: dataDir, MYDROP_DEMO: '1' });
-    baseUrl = server.url;
-    demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoFile;
-    const found = demo.users.find((user) => user.role === 'owner');
-    if (!found) throw new Error('demo.json has no owner user');
-    owner = found;
-
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      const stopped = server.stop();
-      const timedOut = await Promise.race([
-        stopped.then(() => false),
-        sleep(10_000).then(() => true),
-      ]);
-      if (timedOut) server.child.kill('SIGKILL');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 30_000);
+describe.skipIf(skipWithoutChromium())('offers in the console', () => {
+  const session = useDemoInBrowser({ console: true });
 
   /** Runs `body` signed in as the demo owner in a fresh context, failing on page errors. */
-  async function asOwner(body: (page: Page) => Promise<void>): Promise<void> {
-    if (!browser) throw new Error('the browser did not start');
-    const context = await browser.newContext({ baseURL: baseUrl });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    const pageErrors: string[] = [];
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    try {
-      await page.goto('/login');
-      await page.getByLabel('Email', { exact: true }).fill(owner.email);
-      await page.getByLabel('Password', { exact: true }).fill(owner.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+  function asOwner(body: (page: Page) => Promise<void>): Promise<void> {
+    return session.withPage(async (page) => {
+      await signIn(page, session.owner);
       await page.waitForURL(/\/calendar$/);
       await body(page);
-      expect(pageErrors).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
-
-  /** Retries `read` until the assertion holds; the UI waits on API calls, so allow time. */
-  function eventually<T>(read: () => Promise<T> | T) {
-    return expect.poll(read, { timeout: 15_000, interval: 100 });
+    });
   }
 
   async function openOffers(page: Page): Promise<void> {
@@ -151,11 +56,14 @@ describe.skipIf(skipSuite)('offers in the console', () => {
           .waitFor();
 
         // A shopper claims one unit: the list, polling every two seconds, shows the hold.
-        const claim = await fetch(`${baseUrl}/api/v1/public/offers/${demo.liveOfferId}/claims`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'idempotency-key': 'offers-e2e-claim' },
-          body: JSON.stringify({ shopper: 'offers-e2e-shopper', quantity: 1 }),
-        });
+        const claim = await fetch(
+          `${session.baseUrl}/api/v1/public/offers/${session.demo.liveOfferId}/claims`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': 'offers-e2e-claim' },
+            body: JSON.stringify({ shopper: 'offers-e2e-shopper', quantity: 1 }),
+          },
+        );
         expect(claim.status).toBe(201);
         await row
           .getByRole('img', { name: /^200 reserved: 0 sold, 1 held, 199 available$/ })
@@ -218,7 +126,7 @@ describe.skipIf(skipSuite)('offers in the console', () => {
         await page.getByRole('button', { name: 'Resume' }).waitFor();
         expect(await killSwitch.count()).toBe(0);
 
-        const response = await fetch(`${baseUrl}/api/v1/public/offers/${offerId}`);
+        const response = await fetch(`${session.baseUrl}/api/v1/public/offers/${offerId}`);
         expect(response.status).toBe(200);
         const offer = (await response.json()) as {
           state: string;

@@ -1,18 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DemoFile } from '../../src/modules/demo/index.js';
-import { checkPostgres, createTemporaryDatabase } from '../support/postgres.js';
-import { skipWithout } from '../support/require-service.js';
+import { createTemporaryDatabase, skipWithoutPostgres } from '../support/postgres.js';
 import {
+  readDemo,
   runMydrop,
   type ServerProcess,
   startServerProcess,
   temporaryDataDir,
 } from '../support/server-process.js';
-
-const readDemo = (dataDir: string): DemoFile =>
-  JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8'));
 
 async function signIn(url: string, email: string, password: string) {
   return fetch(`${url}/api/v1/auth/login`, {
@@ -177,14 +171,7 @@ describe('the mydrop command', () => {
   }, 120_000);
 });
 
-const postgresProblem = await checkPostgres();
-const skipPostgres = skipWithout(
-  'PostgreSQL',
-  postgresProblem === undefined,
-  postgresProblem ?? '',
-);
-
-describe.skipIf(skipPostgres)('mydrop start with DATABASE_URL', () => {
+describe.skipIf(await skipWithoutPostgres())('mydrop start with DATABASE_URL', () => {
   it('migrates and runs the same build on a PostgreSQL server', async () => {
     const database = await createTemporaryDatabase();
     const env = { MYDROP_DATA_DIR: temporaryDataDir(), DATABASE_URL: database.url };

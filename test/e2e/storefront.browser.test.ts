@@ -6,28 +6,11 @@
  * Needs Debian's Chromium at /usr/bin/chromium. Without it the suite is skipped, unless
  * MYDROP_REQUIRE_SERVICES=1, where a missing browser is a failure.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ServerProcess,
-  startServerProcess,
-  temporaryDataDir,
-} from '../support/server-process.js';
-
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-const requireServices = process.env.MYDROP_REQUIRE_SERVICES === '1';
-const skipSuite = !hasChromium && !requireServices;
-if (skipSuite) console.warn('skipping storefront browser tests: /usr/bin/chromium not found');
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, skipWithoutChromium, useDemoInBrowser } from '../support/browser.js';
 
 const testTimeout = 60_000;
-
-interface DemoFile {
-  apiToken: string;
-  liveOfferId: string;
-}
 
 /**
  * The browser APIs the page-side checks use; the test's TypeScript has no DOM library. Casts
@@ -42,73 +25,22 @@ interface BrowserWindow {
   getComputedStyle(element: unknown): { position: string };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
-  let server: ServerProcess | undefined;
-  let dataDir = '';
-  let baseUrl = '';
-  let demo: DemoFile;
-  let browser: Browser | undefined;
-
-  beforeAll(async () => {
-    if (!hasChromium) {
-      throw new Error(
-        `MYDROP_REQUIRE_SERVICES=1 but ${chromiumPath} was not found: install Debian's chromium package`,
-      );
-    }
-    dataDir = temporaryDataDir();
-    server = await startServerProcess({ MYDROP_DATA_DIR: dataDir, MYDROP_DEMO: '1' });
-    baseUrl = server.url;
-    demo = JSON.parse(readFileSync(join(dataDir, 'demo.json'), 'utf8')) as DemoFile;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
-  }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    if (server) {
-      const stopped = server.stop();
-      const timedOut = await Promise.race([
-        stopped.then(() => false),
-        sleep(10_000).then(() => true),
-      ]);
-      if (timedOut) server.child.kill('SIGKILL');
-    }
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  }, 30_000);
+describe.skipIf(skipWithoutChromium())('the shopper pages in a browser', () => {
+  // The shopper pages are served by the server itself: no console build needed.
+  const session = useDemoInBrowser({ console: false });
 
   /**
    * Runs `body` in a fresh browser context: a new shopper, since the demo offer allows two
    * units per buyer. Fails on uncaught page errors and on any Content-Security-Policy refusal.
    */
-  async function asShopper(
+  function asShopper(
     body: (page: Page) => Promise<void>,
     options: BrowserContextOptions = {},
   ): Promise<void> {
-    if (!browser) throw new Error('the browser did not start');
-    const context = await browser.newContext({ baseURL: baseUrl, ...options });
-    const page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) {
-        problems.push(message.text());
-      }
+    return session.withPage(body, {
+      context: options,
+      failOnConsoleErrors: /Content.Security.Policy/i,
     });
-    try {
-      await body(page);
-      expect(problems).toEqual([]);
-    } finally {
-      await context.close();
-    }
-  }
-
-  function eventually<T>(read: () => Promise<T> | T) {
-    return expect.poll(read, { timeout: 15_000, interval: 100 });
   }
 
   async function fillAddress(page: Page, email: string): Promise<void> {
@@ -121,8 +53,8 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
   }
 
   async function orderOf(orderId: string) {
-    const response = await fetch(`${baseUrl}/api/v1/orders/${orderId}`, {
-      headers: { authorization: `Bearer ${demo.apiToken}` },
+    const response = await fetch(`${session.baseUrl}/api/v1/orders/${orderId}`, {
+      headers: { authorization: `Bearer ${session.demo.apiToken}` },
     });
     return (await response.json()) as { offerId: string; status: string; email: string };
   }
@@ -131,7 +63,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
     'claims, keeps the cart through a reload, pays and shows the confirmation',
     async () => {
       await asShopper(async (page) => {
-        await page.goto(`/o/${demo.liveOfferId}`);
+        await page.goto(`/o/${session.demo.liveOfferId}`);
         await page.getByRole('heading', { level: 1, name: 'Glow Serum live drop' }).waitFor();
         const stockBefore = Number(await page.locator('#stock').textContent());
         await page.getByRole('button', { name: /^Claim for/ }).click();
@@ -154,7 +86,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
         await page.getByRole('heading', { name: 'Order confirmed' }).waitFor();
         const orderId = (await page.locator('#order-id').textContent()) ?? '';
         expect(await orderOf(orderId)).toMatchObject({
-          offerId: demo.liveOfferId,
+          offerId: session.demo.liveOfferId,
           status: 'paid',
           email: 'reload@example.com',
         });
@@ -169,7 +101,9 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
       await asShopper(async (page) => {
         const stock = async () =>
           (
-            (await (await fetch(`${baseUrl}/api/v1/public/offers/${demo.liveOfferId}`)).json()) as {
+            (await (
+              await fetch(`${session.baseUrl}/api/v1/public/offers/${session.demo.liveOfferId}`)
+            ).json()) as {
               stockLeft: number;
             }
           ).stockLeft;
@@ -181,7 +115,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
           if (keys.length === 1) await route.abort('connectionreset');
           else await route.fulfill({ response });
         });
-        await page.goto(`/o/${demo.liveOfferId}`);
+        await page.goto(`/o/${session.demo.liveOfferId}`);
         const before = await stock();
         await page.getByRole('button', { name: /^Claim for/ }).click();
         await page.locator('#hold').waitFor({ state: 'visible' });
@@ -197,7 +131,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
     'says a declined card was declined and keeps the hold',
     async () => {
       await asShopper(async (page) => {
-        await page.goto(`/o/${demo.liveOfferId}`);
+        await page.goto(`/o/${session.demo.liveOfferId}`);
         await page.getByRole('button', { name: /^Claim for/ }).click();
         await page.locator('#hold').waitFor({ state: 'visible' });
         await fillAddress(page, 'declined@example.com');
@@ -214,7 +148,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
     'registers a service worker that primes the page and opens it offline with the last known state',
     async () => {
       await asShopper(async (page) => {
-        const path = `/o/${demo.liveOfferId}`;
+        const path = `/o/${session.demo.liveOfferId}`;
         await page.goto(path);
         await page.evaluate(() =>
           (globalThis as unknown as BrowserWindow).navigator.serviceWorker.ready.then(() => true),
@@ -254,7 +188,7 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
     async () => {
       await asShopper(
         async (page) => {
-          await page.goto(`/o/${demo.liveOfferId}/lite`);
+          await page.goto(`/o/${session.demo.liveOfferId}/lite`);
           await page.getByRole('button', { name: /^Claim for/ }).click();
           await page.waitForURL(/\/o\/holds\/[0-9a-f-]+\/lite\?/);
           await page.getByText(/Reserved for you until \d\d:\d\d UTC/).waitFor();
@@ -282,11 +216,11 @@ describe.skipIf(skipSuite)('the shopper pages in a browser', () => {
         // A streamer's player page. Served through the browser's router because Chromium's
         // local-network checks block a public page from loading localhost, and an about:blank
         // parent is no network origin for frame-ancestors.
-        const playerPage = `${baseUrl}/player-host-page`;
+        const playerPage = `${session.baseUrl}/player-host-page`;
         await page.route(playerPage, (route) =>
           route.fulfill({
             contentType: 'text/html',
-            body: `<div id="player" style="width:640px;height:360px;background:#000"><script src="${baseUrl}/o/embed.js" data-offer="${demo.liveOfferId}" async></script></div>`,
+            body: `<div id="player" style="width:640px;height:360px;background:#000"><script src="${session.baseUrl}/o/embed.js" data-offer="${session.demo.liveOfferId}" async></script></div>`,
           }),
         );
         await page.goto(playerPage);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { skipWithout } from './require-service.js';
 
 export const postgresAdminUrl =
   process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -18,6 +19,12 @@ export async function checkPostgres(): Promise<string | undefined> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** For `describe.skipIf`: true when PostgreSQL is unreachable; throws instead when it is required. */
+export async function skipWithoutPostgres(): Promise<boolean> {
+  const problem = await checkPostgres();
+  return skipWithout('PostgreSQL', problem === undefined, problem ?? '');
 }
 
 /** A database of its own for one test file, dropped afterwards. */

@@ -4,12 +4,27 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type DemoFile, readDemoFile } from '../../src/modules/demo/index.js';
 
-const root = join(import.meta.dirname, '../..');
-const bin = join(root, 'bin/mydrop.js');
+export const repoRoot = join(import.meta.dirname, '../..');
+const bin = join(repoRoot, 'bin/mydrop.js');
 
 export function temporaryDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'mydrop-e2e-'));
+}
+
+/** The demo.json the server wrote into `dataDir` (base URL, users, API token, live offer). */
+export function readDemo(dataDir: string): DemoFile {
+  const demo = readDemoFile(dataDir);
+  if (!demo) throw new Error(`no readable demo.json in ${dataDir}`);
+  return demo;
+}
+
+/** The demo workspace's user with `role`, whose email and password sign in. */
+export function demoUser(demo: DemoFile, role: DemoFile['users'][number]['role']) {
+  const user = demo.users.find((candidate) => candidate.role === role);
+  if (!user) throw new Error(`demo.json has no ${role} user`);
+  return user;
 }
 
 export async function freePort(): Promise<number> {
@@ -37,7 +52,7 @@ function baseEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
 export async function runMydrop(args: string[], env: Record<string, string>) {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
-      cwd: root,
+      cwd: repoRoot,
       env: baseEnvironment(env),
     });
     return { code: 0, stdout, stderr };
@@ -60,7 +75,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'start'], {
-    cwd: root,
+    cwd: repoRoot,
     env: baseEnvironment({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

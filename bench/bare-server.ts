@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/**
+ * The HTTP ceiling: a bare node:http server answering the same requests as Mydrop's public
+ * claim and checkout endpoints (parse the JSON body, count units down, remember each key's
+ * answer, answer 201 or 409 in JSON) with nothing else. Run as its own process.
+ */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+const reserved = Number(process.env.BENCH_UNITS ?? 200);
+/** Units left per offer id in the path, so a warm-up offer does not use up the measured one. */
+const unitsLeft = new Map<string, number>();
+const answers = new Map<string, Answer>();
+const soldOut: Answer = {
+  status: 409,
+  body: JSON.stringify({
+    error: {
+      code: 'sold_out',
+      message: 'Sold out: every reserved unit is held or sold',
+      details: {},
+    },
+  }),
+};
+
+function send(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+const notFound: Answer = { status: 404, body: '{}' };
+
+function decide(request: IncomingMessage, text: string): Answer {
+  const url = request.url ?? '';
+  if (request.method !== 'POST') return notFound;
+  if (url.endsWith('/checkout')) {
+    JSON.parse(text);
+    return { status: 201, body: JSON.stringify({ orderId: randomUUID() }) };
+  }
+  if (!url.endsWith('/claims')) return notFound;
+  const body = JSON.parse(text) as { shopper?: unknown; quantity?: unknown };
+  if (typeof body.shopper !== 'string') return { status: 400, body: '{}' };
+  const key = request.headers['idempotency-key'];
+  const first = typeof key === 'string' ? answers.get(key) : undefined;
+  if (first) return first;
+  const quantity = typeof body.quantity === 'number' ? body.quantity : 1;
+  const offerId = url.split('/')[5] ?? '';
+  const left = unitsLeft.get(offerId) ?? reserved;
+  let decided = soldOut;
+  if (left >= quantity) {
+    unitsLeft.set(offerId, left - quantity);
+    const expiresAt = new Date(Date.now() + 600_000).toISOString();
+    decided = { status: 201, body: JSON.stringify({ holdId: randomUUID(), expiresAt }) };
+  }
+  if (typeof key === 'string') answers.set(key, decided);
+  return decided;
+}
+
+const server = createServer((request, response) => {
+  let text = '';
+  request.setEncoding('utf8');
+  request.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  request.on('end', () => {
+    const { status, body } = decide(request, text);
+    send(response, status, body);
+  });
+});
+// Like Fastify's default, so idle keep-alive connections survive the pauses between phases.
+server.keepAliveTimeout = 72_000;
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
+});

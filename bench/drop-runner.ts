@@ -1,0 +1,249 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  abandonsHold,
+  type ClaimAnswer,
+  type DropTarget,
+  type InventoryAudit,
+  retriesClaim,
+  summarizeLatencies,
+  type WorkloadPlan,
+} from './drop-workload.js';
+
+/** What one drop did, as the shoppers saw it. Plain data: it crosses process boundaries. */
+export interface DropResult {
+  shoppers: number;
+  latecomers: number;
+  /** Claims answered in the burst, first tries and retries (the figure decisions/s is over). */
+  decisions: number;
+  lateDecisions: number;
+  /** From the first claim sent to the last burst claim answered. */
+  claimPhaseMs: number;
+  decisionsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  holds: number;
+  refusals: Record<string, number>;
+  errors: number;
+  firstError: string | null;
+  /** Retries of a winning key that did not get the same hold back: must be 0. */
+  retryMismatches: number;
+  winners: number;
+  abandoned: number;
+  checkouts: number;
+  checkoutFailures: number;
+  /** Units paid for, counted by the shoppers. */
+  unitsSold: number;
+  /** From the first claim until every reserved unit was paid for; null if it never was. */
+  sellOutMs: number | null;
+}
+
+const yieldEvery = 32;
+
+function shopperId(plan: WorkloadPlan, index: number): string {
+  return `${plan.prefix}-shopper-${index}`;
+}
+
+function keyOf(plan: WorkloadPlan, index: number): string {
+  return `${plan.prefix}-key-${index}`;
+}
+
+/**
+ * Runs the drop against a target: a burst of shoppers as fast as `lanes` concurrent shoppers
+ * allow, then (optionally) a trickle of latecomers who take the units abandoned holds give
+ * back at expiry. Each shopper claims once (some twice with the same key), and a winner either
+ * pays after a think time or walks away.
+ */
+export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<DropResult> {
+  const latencies = new Float64Array(plan.shoppers * 2);
+  let samples = 0;
+  const refusals: Record<string, number> = {};
+  const state = {
+    decisions: 0,
+    lateDecisions: 0,
+    holds: 0,
+    errors: 0,
+    firstError: null as string | null,
+    retryMismatches: 0,
+    winners: 0,
+    abandoned: 0,
+    checkouts: 0,
+    checkoutFailures: 0,
+    unitsSold: 0,
+    sellOutAt: null as number | null,
+  };
+  // Ids and keys are the client's to prepare: built before the clock starts.
+  const shoppers = Array.from({ length: plan.shoppers }, (_, index) => shopperId(plan, index));
+  const keys = Array.from({ length: plan.shoppers }, (_, index) => keyOf(plan, index));
+  const payments = new Set<Promise<void>>();
+  const start = performance.now();
+  let lastDecisionAt = start;
+
+  /** Records an answer; latency and decisions/s count only the burst. */
+  const record = (answer: ClaimAnswer, sentAt: number, late: boolean) => {
+    if ('error' in answer) {
+      state.errors += 1;
+      state.firstError ??= answer.error;
+      return;
+    }
+    if ('hold' in answer) state.holds += 1;
+    else refusals[answer.refused] = (refusals[answer.refused] ?? 0) + 1;
+    if (late) {
+      state.lateDecisions += 1;
+      return;
+    }
+    const answeredAt = performance.now();
+    state.decisions += 1;
+    latencies[samples++] = answeredAt - sentAt;
+    if (answeredAt > lastDecisionAt) lastDecisionAt = answeredAt;
+  };
+
+  /** A winner pays after a think time, off the lane: the lane serves the next shopper. */
+  const pay = async (holdId: string) => {
+    await sleep(plan.thinkMs);
+    let paid = false;
+    try {
+      paid = await target.checkout(holdId);
+    } catch (error) {
+      state.firstError ??= `checkout: ${String(error)}`;
+    }
+    if (!paid) {
+      state.checkoutFailures += 1;
+      return;
+    }
+    state.checkouts += 1;
+    state.unitsSold += 1;
+    if (state.unitsSold === plan.reserved) state.sellOutAt = performance.now();
+  };
+
+  // The claims are awaited right here, not through a helper, so that the driver adds as little
+  // as possible per decision to what it measures.
+  const shop = async (lane: number, index: number, late: boolean): Promise<void> => {
+    const shopper = late ? shopperId(plan, index) : (shoppers[index] as string);
+    const key = late ? keyOf(plan, index) : (keys[index] as string);
+    let sentAt = performance.now();
+    let answer: ClaimAnswer;
+    try {
+      answer = await target.claim(lane, shopper, key);
+    } catch (error) {
+      answer = { error: String(error) };
+    }
+    record(answer, sentAt, late);
+    if (retriesClaim(index)) {
+      sentAt = performance.now();
+      let again: ClaimAnswer;
+      try {
+        again = await target.claim(lane, shopper, key);
+      } catch (error) {
+        again = { error: String(error) };
+      }
+      record(again, sentAt, late);
+      if ('hold' in answer) {
+        if (!('hold' in again) || again.hold !== answer.hold) state.retryMismatches += 1;
+      } else {
+        answer = again;
+      }
+    }
+    if (!('hold' in answer)) return;
+    const winner = state.winners++;
+    if (!late && abandonsHold(winner)) {
+      state.abandoned += 1;
+      return;
+    }
+    const payment: Promise<void> = pay(answer.hold).finally(() => payments.delete(payment));
+    payments.add(payment);
+  };
+
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: plan.lanes }, async (_, lane) => {
+      let served = 0;
+      while (next < plan.shoppers) {
+        await shop(lane, next++, false);
+        // An in-process answer resolves as a microtask: without a turn of the event loop now
+        // and then, timers (payments) and I/O (hold writes) would wait for the whole burst.
+        if (++served % yieldEvery === 0) await new Promise(setImmediate);
+      }
+    }),
+  );
+
+  let latecomers = 0;
+  if (plan.latecomersPerSecond > 0 && state.unitsSold < plan.reserved) {
+    // Latecomers keep coming while payments are pending: some of those may yet fail.
+    latecomers = await trickle(
+      plan,
+      (lane, index) => shop(lane, index, true),
+      () => {
+        return state.unitsSold >= plan.reserved;
+      },
+    );
+  }
+  while (payments.size > 0) await Promise.all(payments);
+
+  const claimPhaseMs = lastDecisionAt - start;
+  return {
+    shoppers: plan.shoppers,
+    latecomers,
+    decisions: state.decisions,
+    lateDecisions: state.lateDecisions,
+    claimPhaseMs,
+    decisionsPerSecond: claimPhaseMs > 0 ? (state.decisions / claimPhaseMs) * 1000 : 0,
+    ...summarizeLatencies(latencies.subarray(0, samples)),
+    holds: state.holds,
+    refusals,
+    errors: state.errors,
+    firstError: state.firstError,
+    retryMismatches: state.retryMismatches,
+    winners: state.winners,
+    abandoned: state.abandoned,
+    checkouts: state.checkouts,
+    checkoutFailures: state.checkoutFailures,
+    unitsSold: state.unitsSold,
+    sellOutMs: state.sellOutAt === null ? null : state.sellOutAt - start,
+  };
+}
+
+/**
+ * Sends new shoppers at a steady rate, each on a free lane, until `done()` or the window
+ * closes; then waits for those in flight. Answers how many came.
+ */
+async function trickle(
+  plan: WorkloadPlan,
+  shop: (lane: number, index: number) => Promise<void>,
+  done: () => boolean,
+): Promise<number> {
+  const free = Array.from({ length: plan.lanes }, (_, lane) => lane);
+  const inFlight = new Set<Promise<void>>();
+  const began = performance.now();
+  let sent = 0;
+  while (!done() && performance.now() - began < plan.latecomerWindowMs) {
+    const due = Math.floor(((performance.now() - began) / 1000) * plan.latecomersPerSecond);
+    while (sent < due && free.length > 0) {
+      const lane = free.pop() as number;
+      const index = plan.shoppers + sent++;
+      const flight: Promise<void> = shop(lane, index).finally(() => {
+        inFlight.delete(flight);
+        free.push(lane);
+      });
+      inFlight.add(flight);
+    }
+    await sleep(5);
+  }
+  await Promise.all(inFlight);
+  return sent;
+}
+
+/**
+ * The books as the shoppers saw them, for targets with no expiry and no database (the
+ * ceilings): every winner holds a unit until it pays or the run ends.
+ */
+export function clientSideAudit(result: DropResult, reserved: number): InventoryAudit {
+  return {
+    reserved,
+    sold: result.unitsSold,
+    held: result.winners - result.unitsSold,
+    peakCommitted: result.winners,
+    problems: [],
+  };
+}

@@ -1,0 +1,265 @@
+import { performance } from 'node:perf_hooks';
+import { clientSideAudit, type DropResult } from './drop-runner.js';
+import {
+  type DropSpec,
+  dropSpecs,
+  type InventoryAudit,
+  type WorkloadPlan,
+} from './drop-workload.js';
+import { createScratchDatabase } from './postgres.js';
+import { runLoadGenerator, startBareServer } from './processes.js';
+import type { ScenarioRow } from './report.js';
+import { EmbeddedMydrop, measureNoopCeiling } from './scenarios/in-process.js';
+import { MydropOverHttp } from './scenarios/mydrop-http.js';
+import { measureBaseline } from './scenarios/postgres-baselines.js';
+
+export interface BenchOptions {
+  shoppers: number;
+  /** In process a 20,000-shopper burst lasts ~50 ms, less than one scheduler hiccup: x10. */
+  inProcessShoppers: number;
+  only: Set<string> | null;
+  drops: DropSpec[];
+  postgresUrl: string;
+  pgClients: number;
+}
+
+export const lanes = 256;
+export const thinkMs = 500;
+export const latecomersPerSecond = 200;
+/** The API's minimum; in process the book's TTL is set directly. */
+const networkTtlSeconds = 10;
+const inProcessTtlSeconds = 2;
+export const ceilingDrop = dropSpecs[0] as DropSpec;
+/** A 1-unit drop whose units run out at once: warms the code paths of refusals. */
+const warmupDrop = dropSpecs[1] as DropSpec;
+const runId = Date.now().toString(36);
+
+type RowHead = Omit<ScenarioRow, 'drop' | 'result' | 'audit' | 'note'>;
+type Measured = { result: DropResult; audit: InventoryAudit | null };
+
+/** The scenarios of docs/benchmarks.md, each adding its rows as it finishes. */
+export class DropBench {
+  readonly rows: ScenarioRow[] = [];
+  /** Scratch databases to drop if the run is interrupted. */
+  readonly cleanups = new Set<() => Promise<void>>();
+
+  constructor(
+    private readonly options: BenchOptions,
+    private readonly progress: (text: string) => void,
+  ) {}
+
+  wants(key: string): boolean {
+    return this.options.only === null || this.options.only.has(key);
+  }
+
+  plan(prefix: string, spec: DropSpec, shoppers: number, ttl: number | null): WorkloadPlan {
+    return {
+      shoppers,
+      lanes,
+      reserved: spec.units,
+      latecomersPerSecond: ttl === null ? 0 : latecomersPerSecond,
+      latecomerWindowMs: ttl === null ? 0 : (ttl + 10) * 1000,
+      thinkMs,
+      prefix: `${runId}-${prefix}-${spec.id}`,
+    };
+  }
+
+  async runCeilings(): Promise<void> {
+    const { shoppers, inProcessShoppers } = this.options;
+    const plan = (prefix: string, count: number) => this.plan(prefix, ceilingDrop, count, null);
+    if (this.wants('noop')) {
+      await measureNoopCeiling(plan('noop-warmup', shoppers));
+      const head = row('noop', 'Ceiling: no-op decision in process', 'ceiling', 'in-process', null);
+      await this.measure(head, ceilingDrop, () =>
+        measureNoopCeiling(plan('noop', inProcessShoppers)),
+      );
+    }
+    if (this.wants('bare-http')) {
+      const server = await startBareServer(ceilingDrop.units);
+      const load = (offerId: string, prefix: string, count: number) =>
+        runLoadGenerator({
+          host: '127.0.0.1',
+          port: server.port,
+          offerId,
+          plan: plan(prefix, count),
+        });
+      try {
+        await load('warmup', 'bare-warmup', 5_000);
+        const head = row('bare-http', 'Ceiling: bare node:http', 'ceiling', 'http', null);
+        await this.measure(head, ceilingDrop, async () => {
+          const result = await load('measured', 'bare', shoppers);
+          return { result, audit: clientSideAudit(result, ceilingDrop.units) };
+        });
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+
+  async runInProcess(): Promise<void> {
+    const paths = [
+      { key: 'embedded', name: 'Mydrop embedded, in process', path: 'service' as const },
+      { key: 'engine', name: 'Mydrop in process, DropEngine only', path: 'engine' as const },
+    ].filter((entry) => this.wants(entry.key));
+    if (paths.length === 0) return;
+    const mydrop = await EmbeddedMydrop.open();
+    try {
+      for (const { key, name, path } of paths) {
+        const warmup = this.plan(`${key}-warmup`, warmupDrop, this.options.shoppers, null);
+        await mydrop.measure(warmupDrop, warmup, path, 60_000);
+        const head = row(key, name, 'mydrop', 'in-process', inProcessTtlSeconds);
+        for (const drop of this.options.drops) {
+          const plan = this.plan(key, drop, this.options.inProcessShoppers, inProcessTtlSeconds);
+          await this.measure(head, drop, () =>
+            mydrop.measure(drop, plan, path, inProcessTtlSeconds * 1000),
+          );
+        }
+      }
+    } finally {
+      await mydrop.close();
+    }
+  }
+
+  /** Mydrop's server as a process, on PGlite or (with a URL) PostgreSQL; audited at the end. */
+  async runOverHttp(key: string, name: string, databaseUrl?: string): Promise<void> {
+    const head = row(key, name, 'mydrop', 'http', networkTtlSeconds);
+    this.progress(`start ${name}: starting the server`);
+    let server: MydropOverHttp | undefined;
+    try {
+      server = await MydropOverHttp.start(databaseUrl);
+      await server.measure(warmupDrop, this.plan(`${key}-warmup`, warmupDrop, 5_000, null));
+    } catch (error) {
+      await server?.abort();
+      const why = `failed: the server did not start: ${summary(error)}`;
+      for (const drop of this.options.drops)
+        this.rows.push({ ...head, drop, result: null, audit: null, note: why });
+      this.progress(`FAIL  ${name}: ${why}`);
+      return;
+    }
+    const measured = new Map<string, ScenarioRow>();
+    try {
+      for (const drop of this.options.drops) {
+        let offerId = '';
+        const entry = await this.measure(head, drop, async () => {
+          const plan = this.plan(key, drop, this.options.shoppers, networkTtlSeconds);
+          const run = await server.measure(drop, plan);
+          offerId = run.offerId;
+          return { result: run.result, audit: null };
+        });
+        if (offerId) measured.set(offerId, entry);
+      }
+      for (const [offerId, audit] of await server.stopAndAudit()) {
+        const entry = measured.get(offerId);
+        if (entry) entry.audit = audit;
+      }
+    } catch (error) {
+      await server.abort();
+      for (const entry of measured.values()) entry.note ??= `not audited: ${summary(error)}`;
+    }
+  }
+
+  addRedis(): void {
+    const head = row('redis', 'Mydrop with Redis', 'mydrop', 'http', null);
+    this.rows.push({
+      ...head,
+      drop: null,
+      result: null,
+      audit: null,
+      note: 'not implemented in Mydrop yet',
+    });
+  }
+
+  /** Mydrop on PostgreSQL and both baselines, each in a database of its own. */
+  async runPostgres(reachable: boolean): Promise<void> {
+    const baselines = (
+      [
+        ['for-update', 'Baseline: SELECT ... FOR UPDATE'],
+        ['conditional-update', 'Baseline: conditional UPDATE'],
+      ] as const
+    ).filter(([kind]) => this.wants(kind));
+    const onPostgres = this.wants('http-postgres');
+    if (!reachable) {
+      const why = `skipped: no PostgreSQL at ${this.options.postgresUrl}`;
+      const heads = [
+        ...(onPostgres
+          ? [row('http-postgres', 'Mydrop on PostgreSQL, over HTTP', 'mydrop', 'http', null)]
+          : []),
+        ...baselines.map(([kind, name]) => row(kind, name, 'baseline', null, null)),
+      ];
+      for (const head of heads)
+        this.rows.push({ ...head, drop: null, result: null, audit: null, note: why });
+      return;
+    }
+    if (onPostgres) {
+      await this.withScratchDatabase((url) =>
+        this.runOverHttp('http-postgres', 'Mydrop on PostgreSQL, over HTTP', url),
+      );
+    }
+    if (baselines.length === 0) return;
+    await this.withScratchDatabase(async (url) => {
+      for (const [kind, name] of baselines) {
+        const head = row(kind, name, 'baseline', null, networkTtlSeconds);
+        for (const drop of this.options.drops) {
+          const plan = this.plan(kind, drop, this.options.shoppers, networkTtlSeconds);
+          await this.measure(head, drop, () =>
+            measureBaseline(url, kind, drop, plan, networkTtlSeconds, this.options.pgClients),
+          );
+        }
+      }
+    });
+  }
+
+  /** Runs one measurement with a line before and after; a failure becomes the row's note. */
+  private async measure(
+    head: RowHead,
+    drop: DropSpec,
+    run: () => Promise<Measured>,
+  ): Promise<ScenarioRow> {
+    const entry: ScenarioRow = { ...head, drop, result: null, audit: null, note: null };
+    const label = `${head.name} / ${drop.label}`;
+    this.progress(`start ${label}`);
+    const started = performance.now();
+    try {
+      const { result, audit } = await run();
+      entry.result = result;
+      entry.audit = audit;
+      const rate = Math.round(result.decisionsPerSecond).toLocaleString('en-US');
+      const took = ((performance.now() - started) / 1000).toFixed(1);
+      this.progress(
+        `done  ${label}: ${rate} decisions/s, p99 ${result.p99Ms.toFixed(2)} ms (${took} s)`,
+      );
+    } catch (error) {
+      entry.note = `failed: ${summary(error)}`;
+      this.progress(`FAIL  ${label}: ${entry.note}`);
+    }
+    this.rows.push(entry);
+    return entry;
+  }
+
+  private async withScratchDatabase(use: (url: string) => Promise<void>): Promise<void> {
+    const database = await createScratchDatabase(this.options.postgresUrl);
+    this.cleanups.add(database.drop);
+    try {
+      await use(database.url);
+    } finally {
+      this.cleanups.delete(database.drop);
+      await database.drop();
+    }
+  }
+}
+
+function row(
+  key: string,
+  name: string,
+  role: ScenarioRow['role'],
+  ceiling: ScenarioRow['ceiling'],
+  holdTtlSeconds: number | null,
+): RowHead {
+  return { key, name, role, ceiling, holdTtlSeconds };
+}
+
+/** The first two lines of an error: for a server that exited, what it said first. */
+function summary(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n').filter(Boolean).slice(0, 2).join(' ');
+}

@@ -1,0 +1,213 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { DropResult } from './drop-runner.js';
+import { type DropSpec, type InventoryAudit, oversoldUnits, ratio } from './drop-workload.js';
+
+/** Which reference a row is divided by: the in-process no-op or the bare node:http server. */
+export type Ceiling = 'in-process' | 'http';
+
+export interface ScenarioRow {
+  /** What --only matches. */
+  key: string;
+  name: string;
+  drop: DropSpec | null;
+  /** A ceiling row is the reference of its kind; a baseline row is a PostgreSQL baseline. */
+  role: 'ceiling' | 'mydrop' | 'baseline';
+  /** Null for the baselines: their driver is not measured against either ceiling. */
+  ceiling: Ceiling | null;
+  holdTtlSeconds: number | null;
+  result: DropResult | null;
+  audit: InventoryAudit | null;
+  /** Why there is no result, or what to know about it. */
+  note: string | null;
+}
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  postgres: string | null;
+  loadAtStart: number[];
+}
+
+export function describeMachine(postgres: string | null): Machine {
+  return {
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+    loadAtStart: loadavg(),
+  };
+}
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+function milliseconds(value: number): string {
+  if (!Number.isFinite(value)) return '-';
+  if (value < 1) return value.toFixed(3);
+  return value < 10 ? value.toFixed(2) : value.toFixed(0);
+}
+
+function sellOut(row: ScenarioRow): string {
+  const result = row.result;
+  if (!result) return '-';
+  if (result.sellOutMs !== null) return `${(result.sellOutMs / 1000).toFixed(1)} s`;
+  if (row.holdTtlSeconds === null) return 'n/a';
+  return `no (${result.unitsSold}/${row.drop?.units ?? '?'})`;
+}
+
+function ceilingOf(rows: readonly ScenarioRow[], row: ScenarioRow): number | null {
+  if (row.ceiling === null) return null;
+  const ceiling = rows.find((other) => other.role === 'ceiling' && other.ceiling === row.ceiling);
+  return ceiling?.result?.decisionsPerSecond ?? null;
+}
+
+/** The faster PostgreSQL baseline on the same drop. */
+export function bestBaseline(rows: readonly ScenarioRow[], drop: DropSpec | null): number | null {
+  const rates = rows
+    .filter((row) => row.role === 'baseline' && row.drop?.id === drop?.id && row.result)
+    .map((row) => row.result?.decisionsPerSecond ?? 0);
+  return rates.length > 0 ? Math.max(...rates) : null;
+}
+
+/** The results as a Markdown table, the same in the terminal and in docs/benchmarks.md. */
+export function formatTable(rows: readonly ScenarioRow[]): string {
+  const header = [
+    'Scenario',
+    'Drop',
+    'Hold TTL',
+    'Shoppers',
+    'Decisions',
+    'Decisions/s',
+    'p50 ms',
+    'p99 ms',
+    'Sell-out',
+    'Oversold',
+    'vs ceiling',
+    'vs best PG',
+  ];
+  const lines = [header, header.map((_, index) => (index < 3 ? '---' : '---:'))];
+  for (const row of rows) {
+    const result = row.result;
+    const drop = row.drop?.label ?? '-';
+    const ttl = row.holdTtlSeconds === null ? 'none' : `${row.holdTtlSeconds} s`;
+    if (!result) {
+      lines.push([row.name, drop, '-', row.note ?? '-', '', '', '', '', '', '', '', '']);
+      continue;
+    }
+    const shoppers =
+      result.latecomers > 0
+        ? `${grouped.format(result.shoppers)} + ${grouped.format(result.latecomers)}`
+        : grouped.format(result.shoppers);
+    const oversold = row.audit ? String(oversoldUnits(row.audit)) : '?';
+    lines.push([
+      row.name,
+      drop,
+      ttl,
+      shoppers,
+      grouped.format(result.decisions),
+      grouped.format(result.decisionsPerSecond),
+      milliseconds(result.p50Ms),
+      milliseconds(result.p99Ms),
+      sellOut(row),
+      row.role === 'ceiling' ? `${oversold} (client)` : oversold,
+      row.role === 'ceiling' ? '1.00x' : ratio(result.decisionsPerSecond, ceilingOf(rows, row)),
+      ratio(result.decisionsPerSecond, bestBaseline(rows, row.drop)),
+    ]);
+  }
+  const widths = header.map((_, column) =>
+    Math.max(...lines.map((line) => (line[column] ?? '').length)),
+  );
+  return lines
+    .map((line, index) => {
+      const cells = line.map((cell, column) => {
+        const width = widths[column] as number;
+        if (index === 1)
+          return cell.endsWith(':') ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width);
+        return column < 3 ? cell.padEnd(width) : cell.padStart(width);
+      });
+      return `| ${cells.join(' | ')} |`;
+    })
+    .join('\n');
+}
+
+/** What went wrong or needs saying, per row: errors, retries, audit problems. */
+export function formatFindings(rows: readonly ScenarioRow[]): string[] {
+  const findings: string[] = [];
+  for (const row of rows) {
+    const label = `${row.name}${row.drop ? ` / ${row.drop.label}` : ''}`;
+    const result = row.result;
+    if (!result) continue;
+    if (row.note) findings.push(`${label}: ${row.note}`);
+    if (result.errors > 0)
+      findings.push(`${label}: ${result.errors} claims failed (${result.firstError})`);
+    if (result.retryMismatches > 0) {
+      findings.push(`${label}: ${result.retryMismatches} retries did not get their hold back`);
+    }
+    if (result.checkoutFailures > 0) {
+      findings.push(`${label}: ${result.checkoutFailures} payments failed (${result.firstError})`);
+    }
+    for (const problem of row.audit?.problems ?? []) findings.push(`${label}: ${problem}`);
+  }
+  return findings;
+}
+
+export function formatMachine(machine: Machine, date: Date): string {
+  return [
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB`,
+    `Node ${machine.node}; PostgreSQL ${machine.postgres ?? 'not reachable'}`,
+    `Load average at start: ${machine.loadAtStart.map((load) => load.toFixed(2)).join(' ')}; now: ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+    `Run: ${date.toISOString()}`,
+  ].join('\n');
+}
+
+function find(rows: readonly ScenarioRow[], key: string, drop = 'units-200') {
+  return rows.find((row) => row.key === key && (row.drop?.id ?? drop) === drop)?.result ?? null;
+}
+
+function verdict(met: boolean | null): string {
+  if (met === null) return 'not measured';
+  return met ? 'met' : 'MISSED';
+}
+
+function atLeast(value: number | null, threshold: number): string {
+  return verdict(value === null ? null : value >= threshold);
+}
+
+/** The issue's targets, each with the figure it is judged on (the 200-unit drop). */
+export function formatTargets(rows: readonly ScenarioRow[]): string[] {
+  const rate = (result: DropResult | null) => result?.decisionsPerSecond ?? null;
+  const perSecond = (value: number | null) => (value === null ? '-' : `${grouped.format(value)}/s`);
+  const bare = rate(rows.find((row) => row.key === 'bare-http')?.result ?? null);
+  const http = rate(find(rows, 'http-pglite'));
+  const onPostgres = rate(find(rows, 'http-postgres'));
+  const embedded = rate(find(rows, 'embedded'));
+  const engine = rate(find(rows, 'engine'));
+  const best = bestBaseline(rows, rows.find((row) => row.drop?.id === 'units-200')?.drop ?? null);
+  const share = (value: number | null, reference: number | null) =>
+    value === null || reference === null ? null : value / reference;
+
+  const tails = [
+    { label: 'over HTTP on PGlite', result: find(rows, 'http-pglite') },
+    { label: 'on PostgreSQL', result: find(rows, 'http-postgres') },
+  ].filter((tail) => tail.result !== null);
+  const worstTail =
+    tails.length > 0 ? Math.max(...tails.map((tail) => tail.result?.p99Ms ?? 0)) : null;
+  const tailFigures = tails.map(
+    (tail) => `${milliseconds(tail.result?.p99Ms ?? Number.NaN)} ms ${tail.label}`,
+  );
+
+  const audited = rows.filter((row) => row.audit !== null);
+  const oversold = Math.max(0, ...audited.map((row) => oversoldUnits(row.audit as InventoryAudit)));
+
+  return [
+    `- Embedded over HTTP >= 0.7x bare node:http: ${ratio(http, bare)} (${perSecond(http)} vs ${perSecond(bare)}): ${atLeast(share(http, bare), 0.7)}`,
+    `- In process >= 1,000,000 decisions/s: ShopperService ${perSecond(embedded)}, DropEngine ${perSecond(engine)}: ${atLeast(embedded, 1_000_000)}`,
+    `- >= 20x the best PostgreSQL baseline (${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}: ${atLeast(share(embedded, best), 20)} in process, ${atLeast(share(http, best), 20)} over HTTP`,
+    `- p99 < 50 ms at 256 connections: ${tailFigures.join(', ') || '-'}: ${verdict(worstTail === null ? null : worstTail < 50)}`,
+    `- 0 oversold, every row: ${oversold} over ${audited.length} audited runs: ${verdict(audited.length === 0 ? null : oversold === 0)}`,
+  ];
+}

@@ -1,0 +1,231 @@
+import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../src/db/database.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { isAppError } from '../../src/lib/errors.js';
+import { newId, randomSecret } from '../../src/lib/ids.js';
+import type { Actor } from '../../src/modules/access/index.js';
+import { OfferBook } from '../../src/modules/drops/index.js';
+import { createServices, type Services } from '../../src/services.js';
+import { clientSideAudit, type DropResult, runDrop } from '../drop-runner.js';
+import {
+  type ClaimAnswer,
+  type DropSpec,
+  type DropTarget,
+  type InventoryAudit,
+  sandboxCheckout,
+  type WorkloadPlan,
+} from '../drop-workload.js';
+import { auditMydropOffer } from '../mydrop-audit.js';
+
+export interface Measurement {
+  result: DropResult;
+  audit: InventoryAudit;
+}
+
+const soldOut: ClaimAnswer = { refused: 'sold_out' };
+
+/**
+ * The in-process ceiling: the same workload driver around a decision that does nothing but
+ * count units down and remember each key's answer. No system can answer faster through it.
+ */
+export async function measureNoopCeiling(plan: WorkloadPlan): Promise<Measurement> {
+  let left = plan.reserved;
+  let holds = 0;
+  const answers = new Map<string, ClaimAnswer>();
+  const target: DropTarget = {
+    async claim(_lane, _shopper, key) {
+      const first = answers.get(key);
+      if (first) return first;
+      let answer = soldOut;
+      if (left > 0) {
+        left -= 1;
+        holds += 1;
+        answer = { hold: String(holds) };
+      }
+      answers.set(key, answer);
+      return answer;
+    },
+    async checkout() {
+      return true;
+    },
+  };
+  const result = await runDrop(target, plan);
+  return { result, audit: clientSideAudit(result, plan.reserved) };
+}
+
+/**
+ * The decision alone: OfferBook.claim called in a synchronous loop with the same shoppers and
+ * keys, no driver, no promises, no durability wait. Shows what the layers above it cost.
+ */
+export function measureDecisionCore(shoppers: number, reserved: number): number {
+  const book = new OfferBook({
+    offerId: 'core',
+    organizationId: 'core',
+    status: 'live',
+    reserved,
+    sold: 0,
+    perBuyerLimit: 2,
+    holdTtlMs: 60_000,
+  });
+  const ids = Array.from({ length: shoppers }, (_, index) => `core-shopper-${index}`);
+  const keys = Array.from({ length: shoppers }, (_, index) => `core-key-${index}`);
+  const durable = Promise.resolve();
+  const started = performance.now();
+  const now = Date.now();
+  for (let index = 0; index < shoppers; index++) {
+    book.claim(
+      {
+        shopperId: ids[index] as string,
+        quantity: 1,
+        idempotencyKey: keys[index] as string,
+        now,
+      },
+      () => durable,
+    );
+  }
+  return (shoppers / (performance.now() - started)) * 1000;
+}
+
+/**
+ * Mydrop embedded in the process: the real services on an in-memory PGlite, holds written
+ * through the engine's group commit, checkouts through the sandbox payment provider.
+ */
+export class EmbeddedMydrop {
+  private constructor(
+    private readonly services: Services,
+    private readonly database: DatabaseHandle,
+    private readonly actor: Actor,
+    private readonly brandId: string,
+  ) {}
+
+  static async open(): Promise<EmbeddedMydrop> {
+    const database = await openDatabase({});
+    await migrateToLatest(database.db);
+    const services = createServices({
+      db: database.db,
+      clock: systemClock,
+      secret: randomSecret(48),
+      passwordCost: { N: 1024, r: 8, p: 1 },
+    });
+    await services.engine.recover();
+    services.engine.start();
+    const user = await services.identity.createUser({
+      email: 'bench@mydrop.test',
+      name: 'Bench Owner',
+      password: randomSecret(16),
+    });
+    const organization = await services.organizations.createOrganization({
+      name: 'Bench Retail',
+      ownerUserId: user.id,
+    });
+    const actor: Actor = {
+      kind: 'user',
+      id: user.id,
+      organizationId: organization.id,
+      role: 'owner',
+      userId: user.id,
+    };
+    const brand = await services.organizations.createBrand(actor, {
+      name: 'Bench Brand',
+      currency: 'EUR',
+      timezone: 'UTC',
+    });
+    return new EmbeddedMydrop(services, database, actor, brand.id);
+  }
+
+  /**
+   * Runs one drop on a fresh live offer. `path` picks the entry point: the ShopperService
+   * (what an embedding application calls; refusals arrive as thrown AppErrors) or the
+   * DropEngine below it (refusals are returned values).
+   */
+  async measure(
+    spec: DropSpec,
+    plan: WorkloadPlan,
+    path: 'service' | 'engine',
+    holdTtlMs: number,
+  ): Promise<Measurement> {
+    const { services } = this;
+    const offerId = await this.createLiveOffer(spec);
+    const book = services.engine.book(offerId);
+    if (!book) throw new Error(`no book for live offer ${offerId}`);
+    // The API's minimum TTL is 10 s; in process the book's own TTL is shortened so the run
+    // waits less for abandoned holds to come back.
+    book.holdTtlMs = holdTtlMs;
+    const checkout = async (holdId: string) => {
+      await services.shopper.checkout(holdId, sandboxCheckout);
+      return true;
+    };
+    const target: DropTarget =
+      path === 'service'
+        ? {
+            async claim(_lane, shopper, key) {
+              try {
+                const hold = await services.shopper.claim(offerId, { shopper, quantity: 1 }, key);
+                return { hold: hold.holdId };
+              } catch (error) {
+                return isAppError(error) ? { refused: error.code } : { error: String(error) };
+              }
+            },
+            checkout,
+          }
+        : {
+            async claim(_lane, shopper, key) {
+              const outcome = await services.engine.claim(book, {
+                shopperId: shopper,
+                quantity: 1,
+                idempotencyKey: key,
+                now: Date.now(),
+              });
+              return outcome.ok ? { hold: outcome.hold.id } : { refused: outcome.code };
+            },
+            checkout,
+          };
+    const result = await runDrop(target, plan);
+    return { result, audit: await auditMydropOffer(this.database.db, offerId) };
+  }
+
+  async close(): Promise<void> {
+    await this.services.engine.stop();
+    await this.database.close();
+  }
+
+  private async createLiveOffer(spec: DropSpec): Promise<string> {
+    const { services, actor, brandId } = this;
+    const tag = newId().slice(0, 8);
+    const product = await services.catalog.createProduct(actor, {
+      brandId,
+      title: `Bench ${spec.label} ${tag}`,
+      description: '',
+      imageUrls: [],
+      skus: Array.from({ length: spec.components }, (_, index) => ({
+        code: `BENCH-${tag}-${index}`,
+        attributes: {},
+        priceMinor: 2900,
+        currency: 'EUR',
+        stockOnHand: spec.units,
+      })),
+    });
+    const offer = await services.offers.create(actor, {
+      brandId,
+      title: `Bench drop ${spec.label}`,
+      kind: spec.components > 1 ? 'tiered_bundle' : 'single_sku',
+      components: product.skus.map((sku) => ({ skuId: sku.id, quantity: 1 })),
+      priceMinor: 1900,
+      currency: 'EUR',
+      priceTiers: [],
+      perBuyerLimit: spec.perBuyerLimit,
+      holdTtlSeconds: 10,
+      lowStockThreshold: 20,
+      urgencyRule: null,
+      startsAt: null,
+      endsAt: null,
+      endsWithStream: false,
+      codes: [`B${tag}`],
+      fallbackOfferId: null,
+      substitutions: [],
+    });
+    await services.offers.approve(actor, offer.id);
+    await services.offers.arm(actor, offer.id, { units: spec.units, reserveTtlSeconds: null });
+    await services.offers.goLive(actor, offer.id);
+    return offer.id;
+  }
+}

@@ -1,12 +1,14 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { CreatedAt, Json, Timestamp } from './column-types.js';
+import type { AuditTables } from './schema-audit.js';
+import type { GovernanceTables } from './schema-governance.js';
+import type { NotificationsTables } from './schema-notifications.js';
+import type { ShowsTables } from './schema-shows.js';
 
 /**
  * Table types as Kysely sees them. Columns are snake_case in SQL and camelCase here
  * (CamelCasePlugin). Every tenant-owned table carries `organizationId`.
  */
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
-type Json<T> = ColumnType<T, string, string>;
 
 export interface OrganizationsTable {
   id: string;
@@ -211,7 +213,7 @@ export interface TaxRatesTable {
   rateBasisPoints: number;
 }
 
-export interface Database {
+export interface Database extends AuditTables, NotificationsTables, GovernanceTables, ShowsTables {
   organizations: OrganizationsTable;
   brands: BrandsTable;
   users: UsersTable;

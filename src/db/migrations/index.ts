@@ -1,6 +1,10 @@
 import { foundation } from './0001-foundation.js';
 import { drops } from './0002-drops.js';
 import { fulfilment } from './0003-fulfilment.js';
+import { audit } from './0004-audit.js';
+import { notifications } from './0005-notifications.js';
+import { governance } from './0006-governance.js';
+import { shows } from './0007-shows.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -11,4 +15,8 @@ export const migrations: Record<string, readonly string[]> = {
   '0001-foundation': foundation,
   '0002-drops': drops,
   '0003-fulfilment': fulfilment,
+  '0004-audit': audit,
+  '0005-notifications': notifications,
+  '0006-governance': governance,
+  '0007-shows': shows,
 };

@@ -1,0 +1,3 @@
+/** Kysely table types for the governance migration (camelCase columns; see schema.ts). */
+// biome-ignore lint/suspicious/noEmptyInterface: tables are added with the feature
+export interface GovernanceTables {}

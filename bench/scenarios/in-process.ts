@@ -159,8 +159,12 @@ export class EmbeddedMydrop {
         ? {
             async claim(_lane, shopper, key) {
               try {
-                const hold = await services.shopper.claim(offerId, { shopper, quantity: 1 }, key);
-                return { hold: hold.holdId };
+                const decision = await services.shopper.decideClaim(
+                  offerId,
+                  { shopper, quantity: 1 },
+                  key,
+                );
+                return decision.ok ? { hold: decision.holdId } : { refused: decision.code };
               } catch (error) {
                 return isAppError(error) ? { refused: error.code } : { error: String(error) };
               }

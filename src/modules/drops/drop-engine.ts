@@ -118,10 +118,18 @@ export class DropEngine {
    * write fails the hold is taken back and the error reaches the caller: nothing unwritten is
    * ever acknowledged.
    */
-  async claim(book: OfferBook, request: ClaimRequest): Promise<ClaimOutcome> {
+  claim(book: OfferBook, request: ClaimRequest): ClaimOutcome | Promise<ClaimOutcome> {
     const outcome = book.claim(request, (hold) => this.persistCreated(book, hold));
     this.persistPromoted(book);
+    // A refusal has nothing to make durable: it is answered in the same turn, no promise.
     if (!outcome.ok) return outcome;
+    return this.acknowledgeWhenDurable(book, outcome);
+  }
+
+  private async acknowledgeWhenDurable(
+    book: OfferBook,
+    outcome: ClaimOutcome & { ok: true },
+  ): Promise<ClaimOutcome> {
     this.offerOfHold.set(outcome.hold.id, book.offerId);
     try {
       await outcome.hold.durable;

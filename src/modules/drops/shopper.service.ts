@@ -51,6 +51,17 @@ const refusalMessages: Record<ClaimRefusal, string> = {
   not_live: 'The offer is not live yet',
 };
 
+export interface ClaimInput {
+  shopper: string;
+  quantity: number;
+  offerCode?: string | undefined;
+  source?: string | undefined;
+}
+
+export type ClaimDecision =
+  | { ok: true; holdId: string; expiresAt: Date; replay: boolean }
+  | { ok: false; code: ClaimRefusal; message: string };
+
 /**
  * The shopper's side of a drop: the live offer, claims that become cart holds, checkout that
  * turns a hold into an order, the waitlist. Claims are decided in the engine in one step.
@@ -66,17 +77,16 @@ export class ShopperService {
     return this.publicOffers.describe(offerId);
   }
 
-  async claim(
+  /**
+   * Decides a claim and answers a refusal as a value: in a drop almost every answer is a
+   * refusal, and the public claim route sends it without the cost of throwing.
+   */
+  async decideClaim(
     offerId: string,
-    input: {
-      shopper: string;
-      quantity: number;
-      offerCode?: string | undefined;
-      source?: string | undefined;
-    },
+    input: ClaimInput,
     idempotencyKey: string | null,
-  ): Promise<{ holdId: string; expiresAt: Date; replay: boolean }> {
-    const book = await this.bookFor(offerId);
+  ): Promise<ClaimDecision> {
+    const book = this.deps.engine.book(offerId) ?? (await this.missingBook(offerId));
     const outcome = await this.deps.engine.claim(book, {
       shopperId: input.shopper,
       quantity: input.quantity,
@@ -85,12 +95,26 @@ export class ShopperService {
       trafficSource: input.source ?? null,
       now: this.deps.clock.now().getTime(),
     });
-    if (!outcome.ok) throw new AppError(outcome.code, refusalMessages[outcome.code], { offerId });
+    if (!outcome.ok) {
+      return { ok: false, code: outcome.code, message: refusalMessages[outcome.code] };
+    }
     return {
+      ok: true,
       holdId: outcome.hold.id,
       expiresAt: new Date(outcome.hold.expiresAt),
       replay: outcome.replay,
     };
+  }
+
+  /** The same decision, with a refusal thrown as an AppError. */
+  async claim(
+    offerId: string,
+    input: ClaimInput,
+    idempotencyKey: string | null,
+  ): Promise<{ holdId: string; expiresAt: Date; replay: boolean }> {
+    const decision = await this.decideClaim(offerId, input, idempotencyKey);
+    if (!decision.ok) throw new AppError(decision.code, decision.message, { offerId });
+    return decision;
   }
 
   async releaseHold(holdId: string): Promise<void> {
@@ -291,8 +315,11 @@ export class ShopperService {
   }
 
   private async bookFor(offerId: string): Promise<OfferBook> {
-    const book = this.deps.engine.book(offerId);
-    if (book) return book;
+    return this.deps.engine.book(offerId) ?? this.missingBook(offerId);
+  }
+
+  /** An offer without a book is unknown, closed, or not armed yet. */
+  private async missingBook(offerId: string): Promise<never> {
     const row = await this.deps.repository.findOfferById(offerId);
     if (!row) throw notFound('offer', offerId);
     const code: ClaimRefusal = row.status === 'closed' ? 'closed' : 'not_live';

@@ -75,6 +75,37 @@ describe('the public shopper API', () => {
     ).toBe('closed');
   });
 
+  it('points shoppers who missed a sold-out offer to its live fallback bundle', async () => {
+    const fallback = await liveOffer(context.app, acme, { units: 5 });
+    const { offerId } = await liveOffer(context.app, acme, {
+      units: 1,
+      fallbackOfferId: fallback.offerId,
+    });
+    const describe = async () =>
+      (await context.app.inject({ url: `/api/v1/public/offers/${offerId}` })).json();
+    expect((await describe()).fallback).toBeNull();
+    expect((await claim(context.app, offerId, 'first')).statusCode).toBe(201);
+
+    const refused = await claim(context.app, offerId, 'second');
+    expect(refused.json().error).toMatchObject({
+      code: 'sold_out',
+      details: { offerId, fallbackOfferId: fallback.offerId },
+    });
+    expect((await describe()).fallback).toEqual({
+      offerId: fallback.offerId,
+      title: 'Live drop',
+      stockLeft: 5,
+    });
+
+    await context.app.inject({
+      method: 'POST',
+      url: `/api/v1/offers/${fallback.offerId}/pause`,
+      headers: { cookie: acme.ownerCookie },
+    });
+    expect((await describe()).fallback).toBeNull();
+    expect((await claim(context.app, offerId, 'third')).json().error.details).toEqual({ offerId });
+  });
+
   it('checks out a hold into an order; a retry answers the same order', async () => {
     const { offerId } = await liveOffer(context.app, acme, { units: 3 });
     const { holdId } = (await claim(context.app, offerId, 'buyer')).json();

@@ -21,6 +21,7 @@ export async function liveOffer(
     perBuyerLimit?: number | null;
     holdTtlSeconds?: number;
     code?: string;
+    fallbackOfferId?: string;
   },
 ): Promise<{ offerId: string; skuId: string }> {
   const headers = { cookie: org.ownerCookie };
@@ -56,6 +57,7 @@ export async function liveOffer(
       perBuyerLimit: options.perBuyerLimit ?? null,
       holdTtlSeconds: options.holdTtlSeconds ?? 600,
       codes: [options.code ?? `CODE${Math.random().toString(36).slice(2, 8)}`],
+      ...(options.fallbackOfferId ? { fallbackOfferId: options.fallbackOfferId } : {}),
     },
   });
   if (created.statusCode !== 201) throw new Error(`offer not created: ${created.body}`);

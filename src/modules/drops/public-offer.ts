@@ -21,6 +21,14 @@ export interface PublicOffer {
   holdTtlSeconds: number;
   messages: string[];
   items: Array<{ title: string; skuCode: string; quantity: number }>;
+  /** The offer's fallback bundle, named while this one cannot be bought and it can. */
+  fallback: FallbackOffer | null;
+}
+
+export interface FallbackOffer {
+  offerId: string;
+  title: string;
+  stockLeft: number;
 }
 
 interface CachedOffer {
@@ -45,6 +53,32 @@ export class PublicOffers {
 
   async describe(offerId: string): Promise<PublicOffer> {
     const { row, items } = await this.cached(offerId);
+    const view = this.viewOf(row, items);
+    if (view.state === 'sold_out' || view.state === 'closed') {
+      view.fallback = await this.fallbackOf(row);
+    }
+    return view;
+  }
+
+  /**
+   * The fallback bundle a sold-out or closed offer points shoppers to (seed 000: a fallback
+   * keeps the buyer when the hero unit is gone), only while it is live with stock left.
+   */
+  async fallbackFor(offerId: string): Promise<FallbackOffer | null> {
+    return this.fallbackOf((await this.cached(offerId)).row);
+  }
+
+  private async fallbackOf(row: OfferRow): Promise<FallbackOffer | null> {
+    if (!row.fallbackOfferId) return null;
+    const fallback = await this.cached(row.fallbackOfferId).catch(() => undefined);
+    if (!fallback || fallback.row.organizationId !== row.organizationId) return null;
+    const view = this.viewOf(fallback.row, fallback.items);
+    if (view.state !== 'live') return null;
+    return { offerId: view.id, title: view.title, stockLeft: view.stockLeft };
+  }
+
+  private viewOf(row: OfferRow, items: PublicOffer['items']): PublicOffer {
+    const offerId = row.id;
     const book = this.deps.engine.book(offerId);
     const stockLeft = book ? Math.max(0, book.available) : 0;
     const sold = book?.counts().sold ?? 0;
@@ -79,6 +113,7 @@ export class PublicOffers {
       holdTtlSeconds: row.holdTtlSeconds,
       messages,
       items,
+      fallback: null,
     };
   }
 

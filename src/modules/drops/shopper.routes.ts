@@ -33,6 +33,10 @@ const publicOffer = z
     items: z.array(
       z.object({ title: z.string(), skuCode: z.string(), quantity: z.number().int() }),
     ),
+    fallback: z
+      .object({ offerId: z.string(), title: z.string(), stockLeft: z.number().int() })
+      .nullable()
+      .meta({ description: 'While sold out or closed: the fallback bundle, when it is live' }),
   })
   .meta({ id: 'PublicOffer' });
 
@@ -125,7 +129,10 @@ export const shopperRoutes: Routes = (app, { services }) => {
       );
       if (!decision.ok) {
         const { code, message } = decision;
-        const details = { offerId: request.params.offerId };
+        const { offerId } = request.params;
+        const fallback =
+          code === 'sold_out' || code === 'closed' ? await shopper.fallbackFor(offerId) : null;
+        const details = fallback ? { offerId, fallbackOfferId: fallback.offerId } : { offerId };
         return reply.status(409).send({ error: { code, message, details } });
       }
       return reply.status(201).send({ holdId: decision.holdId, expiresAt: decision.expiresAt });

@@ -10,7 +10,7 @@ import {
   PaymentUnavailableError,
   UnknownPaymentMethodError,
 } from './payment-provider.js';
-import { type PublicOffer, PublicOffers } from './public-offer.js';
+import { type FallbackOffer, type PublicOffer, PublicOffers } from './public-offer.js';
 
 export interface CheckoutInput {
   email: string;
@@ -75,6 +75,10 @@ export class ShopperService {
 
   describeOffer(offerId: string): Promise<PublicOffer> {
     return this.publicOffers.describe(offerId);
+  }
+
+  fallbackFor(offerId: string): Promise<FallbackOffer | null> {
+    return this.publicOffers.fallbackFor(offerId);
   }
 
   /**

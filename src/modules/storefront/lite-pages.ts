@@ -4,6 +4,7 @@ import { html, type SafeHtml } from './html.js';
 import {
   type Attribution,
   attributionInputs,
+  fallbackCard,
   type PublicOffer,
   priceOf,
   productTile,
@@ -45,7 +46,7 @@ export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Pa
     offer.state === 'sold_out'
       ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}"><p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
       : html``;
-  const body = html`<main>${noticeBox(options.notice)}${productTile(offer, options.now)}${claim}${waitlist}<p class="muted"><a href="${base}">Refresh stock</a></p></main>`;
+  const body = html`<main>${noticeBox(options.notice)}${productTile(offer, options.now)}${claim}${waitlist}${offer.fallback ? fallbackCard(offer) : html``}<p class="muted"><a href="${base}">Refresh stock</a></p></main>`;
   return { kind: 'lite', title: `${offer.title} · simple checkout`, body };
 }
 

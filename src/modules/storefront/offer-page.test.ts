@@ -25,6 +25,7 @@ function anOffer(overrides: Partial<PublicOffer> = {}): PublicOffer {
     holdTtlSeconds: 600,
     messages: ['Only 17 left', 'First 100 orders get a Silk Sleep Mask'],
     items: [{ title: 'Glow Serum 30 ml', skuCode: 'GLOW-30', quantity: 1 }],
+    fallback: null,
     ...overrides,
   };
 }
@@ -38,6 +39,28 @@ const pageOptions = {
 };
 
 describe('the offer page', () => {
+  it('links a sold-out offer to its fallback bundle, and hides the link while there is none', () => {
+    const fallback = {
+      offerId: '99999999-2222-4333-8444-555555555555',
+      title: 'Glow Duo',
+      stockLeft: 4,
+    };
+    const soldOut = renderPage(
+      offerPage(anOffer({ state: 'sold_out', stockLeft: 0, fallback }), pageOptions),
+    );
+    expect(soldOut).toContain(`href="/o/${fallback.offerId}"`);
+    expect(soldOut).toContain('Try Glow Duo instead');
+    const live = renderPage(offerPage(anOffer(), pageOptions));
+    expect(live).toMatch(/id="fallback" hidden/);
+    const lite = renderPage(
+      liteOfferPage(anOffer({ state: 'sold_out', stockLeft: 0, fallback }), {
+        ...pageOptions,
+        notice: undefined,
+      }),
+    );
+    expect(lite).toContain('Try Glow Duo instead');
+  });
+
   it('shows title, items, price in its currency, stock, countdown and urgency messages', () => {
     const markup = renderPage(offerPage(anOffer(), pageOptions));
     expect(markup).toContain('<h1>Glow Serum live drop</h1>');

@@ -63,3 +63,9 @@ export function attributionInputs(attribution: Attribution): SafeHtml {
 export function notFoundBody(): SafeHtml {
   return html`<main><section class="card"><h1>Offer not found</h1><p>This link does not point to an offer. Check the link in the stream.</p></section></main>`;
 }
+
+/** Points a shopper who missed out to the offer's fallback bundle; hidden while there is none. */
+export function fallbackCard(offer: PublicOffer): SafeHtml {
+  const fallback = offer.fallback;
+  return html`<p class="card" id="fallback"${fallback ? '' : ' hidden'}>Missed it? <a id="fallback-link" href="${fallback ? `/o/${fallback.offerId}` : '#'}">${fallback ? `Try ${fallback.title} instead` : ''}</a> <span class="muted" id="fallback-stock">${fallback ? `${fallback.stockLeft} left` : ''}</span></p>`;
+}

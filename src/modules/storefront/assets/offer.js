@@ -96,6 +96,13 @@
       return li;
     });
     $('messages').replaceChildren(...items);
+    const fallback = offer.fallback;
+    $('fallback').hidden = !fallback;
+    if (fallback) {
+      $('fallback-link').href = `/o/${fallback.offerId}`;
+      $('fallback-link').textContent = `Try ${fallback.title} instead`;
+      $('fallback-stock').textContent = `${fallback.stockLeft} left`;
+    }
     const countdown = $('countdown');
     const upcoming = offer.state === 'upcoming';
     countdown.dataset.deadline =

@@ -16,6 +16,24 @@ export interface ScheduledJob {
 
 export type JobHandler = (job: ScheduledJob) => Promise<void>;
 
+/** How a kind of job is retried when its handler throws. */
+export interface JobRetryPolicy {
+  /** Runs in all, the first included, before the job is marked failed. */
+  maxAttempts?: number;
+  /** Wait before the first retry; doubles for each further one. */
+  backoffMs?: number;
+  /** Longest wait between two runs. */
+  maxBackoffMs?: number;
+}
+
+/**
+ * Where a module says what runs a kind of job. Registered once at start-up (in
+ * src/services.ts), before the scheduler starts, by every process that may run jobs.
+ */
+export interface JobHandlerRegistry {
+  handle(kind: string, handler: JobHandler, retry?: JobRetryPolicy): void;
+}
+
 export interface JobScheduler {
   schedule(job: ScheduledJob): Promise<void>;
   /** Drops a pending job; a no-op when there is none. */

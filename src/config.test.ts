@@ -88,4 +88,51 @@ describe('configuration', () => {
       baseUrl: 'https://drops.example.com',
     });
   });
+
+  it('reads SMTP_URL and MYDROP_MAIL_FROM for notification e-mail', () => {
+    const folder = dataDir();
+    expect(loadConfig({ MYDROP_DATA_DIR: folder }).mail).toBeUndefined();
+    const config = loadConfig({
+      MYDROP_DATA_DIR: folder,
+      SMTP_URL: 'smtp://mailer%40acme:p%40ss@mail.acme.test:2525',
+      MYDROP_MAIL_FROM: 'Mydrop <noreply@acme.test>',
+    });
+    expect(config.mail).toEqual({
+      smtp: {
+        host: 'mail.acme.test',
+        port: 2525,
+        secure: false,
+        username: 'mailer@acme',
+        password: 'p@ss',
+      },
+      from: 'Mydrop <noreply@acme.test>',
+    });
+    expect(
+      loadConfig({
+        MYDROP_DATA_DIR: folder,
+        SMTP_URL: 'smtps://mail.acme.test',
+        MYDROP_MAIL_FROM: 'noreply@acme.test',
+      }).mail?.smtp,
+    ).toMatchObject({ port: 465, secure: true, username: undefined, password: undefined });
+  });
+
+  it('refuses a bad SMTP_URL without repeating its password', () => {
+    const folder = dataDir();
+    const attempt = (environment: Record<string, string>) => () =>
+      loadConfig({ MYDROP_DATA_DIR: folder, ...environment });
+    expect(
+      attempt({ SMTP_URL: 'http://u:hunter2@mail.test', MYDROP_MAIL_FROM: 'a@b.test' }),
+    ).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(attempt({ SMTP_URL: 'smtp://u:hunter2@mail.test' })).toThrow(
+      /MYDROP_MAIL_FROM: required with SMTP_URL/,
+    );
+    expect(attempt({ SMTP_URL: 'smtp://mail.test', MYDROP_MAIL_FROM: 'not an address' })).toThrow(
+      /MYDROP_MAIL_FROM/,
+    );
+    try {
+      attempt({ SMTP_URL: 'http://u:hunter2@mail.test' })();
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
 });

@@ -39,6 +39,21 @@ const environmentSchema = z.object({
     .string()
     .startsWith('whsec_', "must be a webhook endpoint's signing secret (whsec_…)")
     .optional(),
+  // The messages never echo the value: it carries the SMTP password.
+  SMTP_URL: z
+    .string()
+    .regex(
+      /^smtps?:\/\/[^/?#]+/,
+      'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587',
+    )
+    .optional(),
+  MYDROP_MAIL_FROM: z
+    .string()
+    .regex(
+      /^([^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+      'must be an address, or a name and address: Mydrop <noreply@example.com>',
+    )
+    .optional(),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -63,6 +78,20 @@ export interface Config {
   sandboxPayments: boolean;
   /** Checkout through Stripe; undefined while STRIPE_SECRET_KEY is not set. */
   stripe: { secretKey: string; webhookSecret: string | undefined } | undefined;
+  /** Notification e-mail; undefined while SMTP_URL is not set. Holds the SMTP password. */
+  mail: MailConfig | undefined;
+}
+
+export interface MailConfig {
+  smtp: {
+    host: string;
+    port: number;
+    /** smtps://: TLS from the start; smtp://: STARTTLS when the server offers it. */
+    secure: boolean;
+    username: string | undefined;
+    password: string | undefined;
+  };
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +125,35 @@ function loadOrCreateLocalSecret(dataDir: string): string {
   writeFileSync(path, `${secret}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
   return secret;
+}
+
+/** SMTP_URL and MYDROP_MAIL_FROM, both or neither. Errors never include the URL. */
+function mailConfig(environment: Environment): MailConfig | undefined {
+  const smtpUrl = environment.SMTP_URL;
+  if (!smtpUrl) return undefined;
+  if (!environment.MYDROP_MAIL_FROM) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MYDROP_MAIL_FROM: required with SMTP_URL (the From address of notification e-mail)',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError('Invalid configuration:\n  SMTP_URL: is not a valid URL');
+  }
+  const secure = url.protocol === 'smtps:';
+  const decode = (value: string) => (value === '' ? undefined : decodeURIComponent(value));
+  return {
+    smtp: {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port ? Number(url.port) : secure ? 465 : 587,
+      secure,
+      username: decode(url.username),
+      password: decode(url.password),
+    },
+    from: environment.MYDROP_MAIL_FROM,
+  };
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -133,5 +191,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
         }
       : undefined,
+    mail: mailConfig(environment),
   };
 }

@@ -40,6 +40,8 @@ export async function startMydrop(
     logger,
     stripe: config.stripe,
     sandboxPayments: config.sandboxPayments,
+    mail: config.mail,
+    baseUrl: config.baseUrl,
   });
   // Books of armed and live offers come back before the first request: holds, sales, expiries.
   await services.engine.recover();
@@ -68,6 +70,9 @@ export async function startMydrop(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.baseUrl.replace(/:\d+$/, `:${port}`);
+  // Reminders, escalations, webhook deliveries and e-mail, including those that came due
+  // while the server was down.
+  services.scheduler.start();
 
   const demo = readDemoFile(config.dataDir);
   if (demo && demo.baseUrl !== url && config.baseUrl.startsWith('http://localhost')) {
@@ -80,6 +85,7 @@ export async function startMydrop(
       clearInterval(reserveSweeper);
       await app.close();
       await services.engine.stop();
+      await services.scheduler.stop();
       await database.close();
     })();
     return stopping;

@@ -1,6 +1,16 @@
 import type { Logger } from 'pino';
 import type { Db } from './db/database.js';
 import type { Clock } from './lib/clock.js';
+import { type Actor, isRole } from './modules/access/index.js';
+import {
+  ApprovalsStore,
+  BusinessCalendarService,
+  CampaignsService,
+  DocumentsService,
+  ReviewSla,
+  ReviewsService,
+} from './modules/approvals/index.js';
+import { AuditRepository, AuditService } from './modules/audit/index.js';
 import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
 import {
   DropEngine,
@@ -23,15 +33,34 @@ import {
   type ScryptCost,
 } from './modules/identity/index.js';
 import {
+  createNotificationsModule,
+  type DurableScheduler,
+  type EventPublisher,
+  type MailSettings,
+  type NotificationsService,
+  type Notifier,
+  type WebhooksService,
+} from './modules/notifications/index.js';
+import {
   InvitationsService,
   OrganizationsRepository,
   OrganizationsService,
 } from './modules/organizations/index.js';
+import {
+  createShowServices,
+  createStreamProbe,
+  type ShowCommerce,
+  type ShowServices,
+  ShowsRepository,
+  showJobHandlers,
+} from './modules/shows/index.js';
 import { TokensRepository, TokensService } from './modules/tokens/index.js';
 
 /** The application's services, wired once. Each asks only for what it uses. */
 export interface Services {
   clock: Clock;
+  /** The audit trail; other services get it as their `audit: AuditRecorder`. */
+  audit: AuditService;
   identity: IdentityService;
   organizations: OrganizationsService;
   invitations: InvitationsService;
@@ -44,6 +73,29 @@ export interface Services {
   /** Verifies Stripe webhooks; undefined while STRIPE_WEBHOOK_SECRET is not set. */
   stripeWebhooks: StripeWebhookReceiver | undefined;
   fulfilment: FulfilmentService;
+  /** Campaigns with their decisions and approvals matrix. */
+  campaigns: CampaignsService;
+  /** Working days and holidays per organisation, for business-day SLA windows. */
+  businessCalendar: BusinessCalendarService;
+  /** Versioned documents and their approval state (the go/no-go gate's `DocumentApprovals`). */
+  documents: DocumentsService;
+  /** Review rounds along the matrix, SLA reminders and escalations, the waiting dashboard. */
+  reviews: ReviewsService;
+  /** Shows on the calendar, their go/no-go gate, override and policy bundle. */
+  shows: ShowServices;
+  /**
+   * Durable jobs. Other services get it as their `scheduler: JobScheduler`; what runs each
+   * kind is registered here in createServices with `scheduler.handle(kind, handler)`.
+   */
+  scheduler: DurableScheduler;
+  /** Outbound webhook events; other services get it as their `events: EventPublisher`. */
+  events: EventPublisher;
+  /** In-app, webhook and e-mail notifications; other services get it as `notifier: Notifier`. */
+  notifier: Notifier;
+  /** The signed-in member's inbox. */
+  notifications: NotificationsService;
+  /** Outbound webhook subscriptions and their deliveries. */
+  webhooks: WebhooksService;
 }
 
 export interface ServiceOptions {
@@ -58,12 +110,46 @@ export interface ServiceOptions {
   /** Offer the sandbox provider (test cards); true unless said otherwise. */
   sandboxPayments?: boolean;
   logger?: Logger;
+  /** E-mail for notifications; undefined while SMTP_URL is not set. */
+  mail?: MailSettings | undefined;
+  /** The console's address, for links in e-mail. */
+  baseUrl?: string | undefined;
 }
 
 export function createServices(options: ServiceOptions): Services {
   const { db, clock, secret } = options;
+  const identityRepository = new IdentityRepository(db);
+  const tokensRepository = new TokensRepository(db);
+  const nameActor = async (actor: Actor) =>
+    actor.kind === 'user'
+      ? ((await identityRepository.findUsersByIds([actor.id]))[0]?.name ?? null)
+      : ((await tokensRepository.find(actor.organizationId, actor.id))?.name ?? null);
+  // First, so every service that records events can be handed it.
+  const audit = new AuditService({ repository: new AuditRepository(db), clock, nameActor });
   const organizationsRepository = new OrganizationsRepository(db);
-  const organizations = new OrganizationsService({ repository: organizationsRepository, clock });
+  // Early, so every service that schedules jobs or tells people can be handed these.
+  const { scheduler, events, notifier, notifications, webhooks } = createNotificationsModule({
+    db,
+    clock,
+    secret,
+    logger: options.logger,
+    mail: options.mail,
+    consoleUrl: options.baseUrl,
+    members: async (organizationId) => {
+      const memberships = await organizationsRepository.listMemberships(organizationId);
+      const users = await identityRepository.findUsersByIds(memberships.map((m) => m.userId));
+      const emails = new Map(users.map((user) => [user.id, user.email]));
+      return memberships.flatMap(({ userId, role }) => {
+        const email = emails.get(userId);
+        return email && isRole(role) ? [{ userId, role, email }] : [];
+      });
+    },
+  });
+  const organizations = new OrganizationsService({
+    repository: organizationsRepository,
+    clock,
+    audit,
+  });
   const dropsRepository = new DropsRepository(db);
   const engine = new DropEngine({ repository: dropsRepository, clock, logger: options.logger });
   // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus
@@ -73,12 +159,55 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe.secretKey) } : {}),
   };
   const stripeWebhookSecret = options.stripe?.webhookSecret;
-  const drops = { repository: dropsRepository, engine, clock };
-  const fulfilment = new FulfilmentService({ repository: new FulfilmentRepository(db), clock });
+  const drops = { repository: dropsRepository, engine, clock, audit };
+  const fulfilmentRepository = new FulfilmentRepository(db);
+  const fulfilment = new FulfilmentService({ repository: fulfilmentRepository, clock });
+  const offers = new OffersService(drops);
+  const shopper = new ShopperService({
+    ...drops,
+    paymentProviders,
+    events,
+    logger: options.logger,
+    routeOrder: (organizationId, country, amountMinor) =>
+      fulfilment.routeOrder(organizationId, country, amountMinor),
+  });
+  const approvals = createApprovalServices({
+    db,
+    clock,
+    audit,
+    scheduler,
+    notifier,
+    nameActor,
+    organizations,
+  });
+  const shows = createShowServices({
+    repository: new ShowsRepository(db),
+    clock,
+    audit,
+    scheduler,
+    notifier,
+    documentApprovals: approvals.documents,
+    campaignOf: (organizationId, campaignId) =>
+      approvals.campaigns.campaignOf(organizationId, campaignId),
+    commerce: showCommerce(dropsRepository, offers, shopper),
+    regionsOf: (organizationId) => fulfilmentRepository.listRegions(organizationId),
+    brandOf: (organizationId, brandId) =>
+      organizationsRepository.findBrand(organizationId, brandId),
+    nameActor,
+    probeStream: createStreamProbe(),
+  });
+  for (const [kind, handler] of Object.entries(showJobHandlers(shows)))
+    scheduler.handle(kind, handler);
   return {
     clock,
+    audit,
+    scheduler,
+    events,
+    notifier,
+    notifications,
+    webhooks,
     identity: new IdentityService({
-      repository: new IdentityRepository(db),
+      repository: identityRepository,
       clock,
       secret,
       loginLimiter: new LoginRateLimiter(clock, options.loginLimits),
@@ -86,24 +215,103 @@ export function createServices(options: ServiceOptions): Services {
     }),
     organizations,
     invitations: new InvitationsService({ repository: organizationsRepository, clock, secret }),
-    tokens: new TokensService({ repository: new TokensRepository(db), clock, secret }),
+    tokens: new TokensService({ repository: tokensRepository, clock, secret, audit }),
     catalog: new CatalogService({
       repository: new CatalogRepository(db),
       clock,
       brandExists: (organizationId, brandId) => organizations.brandExists(organizationId, brandId),
     }),
     engine,
-    offers: new OffersService(drops),
-    shopper: new ShopperService({
-      ...drops,
-      paymentProviders,
-      routeOrder: (organizationId, country, amountMinor) =>
-        fulfilment.routeOrder(organizationId, country, amountMinor),
-    }),
+    offers,
+    shopper,
     fulfilment,
-    orders: new OrdersService({ ...drops, paymentProviders }),
+    ...approvals,
+    shows,
+    orders: new OrdersService({ ...drops, paymentProviders, events }),
     stripeWebhooks: stripeWebhookSecret
       ? new StripeWebhookReceiver({ webhookSecret: stripeWebhookSecret, clock })
       : undefined,
+  };
+}
+
+/** Campaigns, documents and reviews; registers the SLA reminder and escalation jobs. */
+function createApprovalServices(deps: {
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  scheduler: DurableScheduler;
+  notifier: Notifier;
+  nameActor: (actor: Actor) => Promise<string | null>;
+  organizations: OrganizationsService;
+}) {
+  const { clock, audit, scheduler, notifier, nameActor, organizations } = deps;
+  const store = new ApprovalsStore(deps.db);
+  const campaigns = new CampaignsService({
+    store,
+    clock,
+    audit,
+    brandExists: (organizationId, brandId) => organizations.brandExists(organizationId, brandId),
+  });
+  const businessCalendar = new BusinessCalendarService({
+    store,
+    clock,
+    audit,
+    organizationTimezone: async (organizationId) =>
+      (await organizations.findOrganization(organizationId))?.timezone ?? 'UTC',
+  });
+  const sla = new ReviewSla({ store, clock, audit, scheduler, notifier });
+  sla.register(scheduler);
+  const reviews = new ReviewsService({
+    store,
+    clock,
+    audit,
+    notifier,
+    sla,
+    matrixFor: (organizationId, campaignId) => campaigns.matrixFor(organizationId, campaignId),
+    businessCalendarOf: (organizationId) => businessCalendar.businessCalendarOf(organizationId),
+    nameActor,
+  });
+  const documents = new DocumentsService({
+    store,
+    clock,
+    audit,
+    reviews,
+    campaignExists: async (organizationId, campaignId) =>
+      (await campaigns.campaignOf(organizationId, campaignId)) !== undefined,
+    nameActor,
+  });
+  return { campaigns, businessCalendar, documents, reviews };
+}
+
+/** What shows read of offers and orders, through the drops module's public surface. */
+function showCommerce(
+  repository: DropsRepository,
+  offers: OffersService,
+  shopper: ShopperService,
+): ShowCommerce {
+  return {
+    async offersOf(organizationId, offerIds) {
+      const found = await Promise.all(
+        offerIds.map((id) => repository.findOffer(organizationId, id)),
+      );
+      const rows = found.filter((row) => row !== undefined);
+      const codes = await repository.listCodes(
+        organizationId,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => ({
+        id: row.id,
+        brandId: row.brandId,
+        title: row.title,
+        status: row.status,
+        reservedUnits: row.reservedUnits,
+        codes: codes.filter((code) => code.offerId === row.id).map((code) => code.code),
+      }));
+    },
+    orderOf: (organizationId, orderId) => repository.findOrder(organizationId, orderId),
+    checkoutStateOf: async (offerId) => (await shopper.describeOffer(offerId)).state,
+    startSelling: async (actor, offerId) => {
+      await offers.goLive(actor, offerId);
+    },
   };
 }

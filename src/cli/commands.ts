@@ -11,7 +11,7 @@ import { createServices, type Services } from '../services.js';
 /** Commands that work on the database directly, without a running server. */
 export class UsageError extends Error {}
 
-async function withServices<T>(
+export async function withServices<T>(
   work: (services: Services, dataDir: string, baseUrl: string) => Promise<T>,
 ): Promise<T> {
   const config = loadConfig();

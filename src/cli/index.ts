@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { isAppError } from '../lib/errors.js';
+import { runAuditVerify } from './audit.js';
 import { runDemo, runMigrate, runTokenCreate, runUserCreate, UsageError } from './commands.js';
 import { runStart } from './start.js';
 
@@ -19,6 +20,9 @@ Commands:
   token create          Create an API token, printed once
                           --org <organisation slug> [--name <name>] [--role <role>]
   demo                  Create or reset the demo workspace; writes demo.json
+  audit verify          Check the tamper-evident audit log's hash chain
+                          [--org <organisation slug>] (every organisation without it)
+                        (exit 0 when intact; 1, naming the first bad entry, when not)
   help, --help          Show this help
 
 Configuration comes from the environment: PORT, HOST, MYDROP_DATA_DIR, DATABASE_URL,
@@ -38,6 +42,9 @@ async function main(argv: string[]): Promise<void> {
     case 'user':
       if (subcommand === 'create') return runUserCreate(rest);
       throw new UsageError('Unknown user command; try: mydrop user create --help');
+    case 'audit':
+      if (subcommand === 'verify') return runAuditVerify(rest);
+      throw new UsageError('Unknown audit command; try: mydrop audit verify [--org <slug>]');
     case 'token':
       if (subcommand === 'create') return runTokenCreate(rest);
       throw new UsageError('Unknown token command; try: mydrop token create');

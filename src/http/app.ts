@@ -2,6 +2,8 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { approvalsRoutes } from '../modules/approvals/index.js';
+import { auditRoutes } from '../modules/audit/index.js';
 import { catalogRoutes } from '../modules/catalog/index.js';
 import {
   offersRoutes,
@@ -10,7 +12,9 @@ import {
   stripeWebhookRoutes,
 } from '../modules/drops/index.js';
 import { fulfilmentRoutes } from '../modules/fulfilment/index.js';
+import { notificationsRoutes, webhooksRoutes } from '../modules/notifications/index.js';
 import { organizationsRoutes } from '../modules/organizations/index.js';
+import { showGateRoutes, showsRoutes } from '../modules/shows/index.js';
 import { storefrontRoutes } from '../modules/storefront/index.js';
 import { tokensRoutes } from '../modules/tokens/index.js';
 import type { Services } from '../services.js';
@@ -42,6 +46,12 @@ const routeModules: Routes[] = [
   ordersRoutes,
   stripeWebhookRoutes,
   fulfilmentRoutes,
+  approvalsRoutes,
+  notificationsRoutes,
+  webhooksRoutes,
+  auditRoutes,
+  showsRoutes,
+  showGateRoutes,
   storefrontRoutes,
 ];
 

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Role } from '../../src/modules/access/index.js';
 import type { LoginLimits } from '../../src/modules/identity/index.js';
+import type { MailSettings } from '../../src/modules/notifications/index.js';
 import { createServices, type Services } from '../../src/services.js';
 
 /** Cheap scrypt for tests; production cost is checked in password.test.ts. */
@@ -27,6 +28,7 @@ export async function createTestContext(
     loginLimits?: LoginLimits;
     logger?: ReturnType<typeof createLogger>;
     sandboxPayments?: boolean;
+    mail?: MailSettings;
   } = {},
 ): Promise<TestContext> {
   const database = await openDatabase({ databaseUrl: options.databaseUrl });
@@ -38,6 +40,7 @@ export async function createTestContext(
     passwordCost: testPasswordCost,
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.sandboxPayments === undefined ? {} : { sandboxPayments: options.sandboxPayments }),
+    mail: options.mail,
   });
   await services.engine.recover();
   const app = await buildApp({
@@ -56,6 +59,7 @@ export async function createTestContext(
     async close() {
       await app.close();
       await services.engine.stop();
+      await services.scheduler.stop();
       await database.close();
     },
   };

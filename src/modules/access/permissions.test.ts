@@ -6,11 +6,11 @@ describe('the permission table', () => {
     for (const permission of permissions) expect(can('owner', permission)).toBe(true);
   });
 
-  it('gives every permission to some role other than the owner, except member and token management', () => {
+  it('gives every permission to some role other than the owner, except member and token management and the go/no-go override', () => {
     const ownerOnly = permissions.filter((permission) =>
       roles.every((role) => role === 'owner' || !can(role, permission)),
     );
-    expect(ownerOnly).toEqual(['members.manage', 'tokens.manage']);
+    expect(ownerOnly).toEqual(['members.manage', 'tokens.manage', 'shows.override']);
   });
 
   it('keeps legal sign-off with legal and the owner', () => {
@@ -27,6 +27,10 @@ describe('the permission table', () => {
       'producer',
       'inventory_lead',
     ]);
+  });
+
+  it('leaves outbound webhooks, which carry organisation data out, to the owner and social ops', () => {
+    expect(roles.filter((role) => can(role, 'webhooks.manage'))).toEqual(['owner', 'social_ops']);
   });
 
   it('lists no permission twice for a role', () => {

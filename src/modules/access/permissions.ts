@@ -37,12 +37,17 @@ export const permissions = [
   'documents.write',
   'approvals.review',
   'approvals.legal_signoff',
+  /** Edit a campaign's approvals matrix and the business calendar its SLAs count on. */
+  'approvals.configure',
   'shows.run',
   'shows.go_live',
+  /** Emergency override of a failing go/no-go (seed 004): the owner's call, audited. */
+  'shows.override',
   'comments.triage',
   'analytics.read',
   'finance.read',
   'audit.read',
+  'webhooks.manage',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -66,10 +71,12 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'orders.read',
     'calendar.write',
     'documents.write',
+    'approvals.configure',
     'shows.run',
     'shows.go_live',
     'comments.triage',
     'audit.read',
+    'webhooks.manage',
   ],
   producer: [
     ...everyone,
@@ -89,7 +96,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'orders.read',
     'orders.manage',
   ],
-  legal: [...everyone, 'approvals.review', 'approvals.legal_signoff', 'audit.read'],
+  legal: [
+    ...everyone,
+    'approvals.review',
+    'approvals.legal_signoff',
+    'approvals.configure',
+    'audit.read',
+  ],
   brand_approver: [...everyone, 'approvals.review', 'audit.read'],
   finance: [...everyone, 'orders.read', 'finance.read', 'audit.read'],
   agency: [...everyone, 'documents.write', 'calendar.write', 'comments.triage'],

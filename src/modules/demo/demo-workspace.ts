@@ -11,6 +11,9 @@ import {
   demoRegions,
   demoRetail,
 } from './demo-catalog.js';
+import { createDemoGovernance } from './demo-governance.js';
+import { createDemoNotifications } from './demo-notifications.js';
+import { createDemoShows } from './demo-shows.js';
 
 /**
  * The demo workspace: created on first start of an empty database and by `mydrop demo`
@@ -30,6 +33,8 @@ export interface DemoFile {
   apiToken: string;
   /** A live single-SKU offer of 200 units: the public claim and checkout API works on it. */
   liveOfferId: string;
+  /** Tomorrow's show whose go/no-go is incomplete (host not ready, link not tested). */
+  pendingShowId: string;
   createdAt: string;
 }
 
@@ -144,6 +149,14 @@ export async function createDemoWorkspace(
   };
   for (const region of demoRegions) await services.fulfilment.save(retailOwner, region);
   const liveOfferId = await createLiveDemoOffer(services, retailOwner);
+  const governance = await createDemoGovernance(services, retailOwner, { liveOfferId });
+  const { pendingShowId } = await createDemoShows(services, retailOwner, {
+    liveOfferId,
+    baseUrl: options.baseUrl,
+    campaignId: governance.campaignId,
+    documentIds: [governance.approvedScriptId, governance.pendingCopyId],
+  });
+  await createDemoNotifications(services, retail.id);
   const { token } = await services.tokens.issue(retail.id, {
     name: 'Demo integration',
     role: 'owner',
@@ -156,6 +169,7 @@ export async function createDemoWorkspace(
     users,
     apiToken: token,
     liveOfferId,
+    pendingShowId,
     createdAt: services.clock.now().toISOString(),
   };
   writeDemoFile(options.dataDir, demo);

@@ -8,7 +8,9 @@ import {
   timestamp,
   typed,
 } from '../../http/route-context.js';
+import type { Actor } from '../access/index.js';
 import { offerKinds } from './offer-terms.js';
+import type { Offer } from './offers.service.js';
 
 const counts = {
   reserved: z.number().int(),
@@ -205,12 +207,16 @@ export const offersRoutes: Routes = (app, { services, auth }) => {
       offers.arm(await auth.requireActor(request), request.params.id, request.body),
   );
 
-  const actions = {
-    approve: offers.approve.bind(offers),
-    'go-live': offers.goLive.bind(offers),
-    pause: offers.pause.bind(offers),
-    resume: offers.resume.bind(offers),
-    close: offers.close.bind(offers),
+  // The kill switch (pause, close) keeps the reason given with it in the audit trail.
+  const actions: Record<
+    (typeof lifecycle)[number][0],
+    (actor: Actor, offerId: string, reason?: string) => Promise<Offer>
+  > = {
+    approve: (actor, offerId) => offers.approve(actor, offerId),
+    'go-live': (actor, offerId) => offers.goLive(actor, offerId),
+    pause: (actor, offerId, reason) => offers.pause(actor, offerId, reason),
+    resume: (actor, offerId) => offers.resume(actor, offerId),
+    close: (actor, offerId, reason) => offers.close(actor, offerId, reason),
   };
   for (const [action, summary] of lifecycle) {
     api.post(
@@ -221,11 +227,18 @@ export const offersRoutes: Routes = (app, { services, auth }) => {
           summary,
           security: secured,
           params: idParams,
+          body: z
+            .object({ reason: z.string().trim().min(1, 'must not be empty').max(500).optional() })
+            .nullish(),
           response: { 200: offerSchema, ...commonErrors, 409: errorResponse },
         },
       },
       async (request) => {
-        const offer = await actions[action](await auth.requireActor(request), request.params.id);
+        const offer = await actions[action](
+          await auth.requireActor(request),
+          request.params.id,
+          request.body?.reason,
+        );
         services.shopper.forget(offer.id);
         return offer;
       },

@@ -2,6 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
+import type { AuditRecorder } from '../audit/index.js';
 import type { DropEngine } from './drop-engine.js';
 import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
 import type { OfferStatus } from './offer-book.js';
@@ -14,6 +15,7 @@ export interface OffersDeps {
   repository: DropsRepository;
   engine: DropEngine;
   clock: Clock;
+  audit: AuditRecorder;
 }
 
 const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'closed'];
@@ -93,6 +95,18 @@ export class OffersService {
       },
       ...this.childRows(actor.organizationId, offerId, input),
     );
+    if (columns.termsHash !== row.termsHash) {
+      const terms = (offer: { priceMinor: number; currency: string; termsHash: string }) => ({
+        priceMinor: offer.priceMinor,
+        currency: offer.currency,
+        termsHash: offer.termsHash,
+      });
+      await this.recordOfferEvent(actor, 'offer.terms_changed', offerId, {
+        before: { ...terms(row), priceTiers: row.priceTiers },
+        after: { ...terms(columns), priceTiers: input.priceTiers },
+        approvalVoided: backToDraft,
+      });
+    }
     return this.get(actor, offerId);
   }
 
@@ -111,6 +125,11 @@ export class OffersService {
       ['draft'],
     );
     if (!updated) throw this.wrongStatus(row, 'approve', ['draft']);
+    await this.recordOfferEvent(actor, 'offer.approved', offerId, {
+      termsHash: row.termsHash,
+      priceMinor: row.priceMinor,
+      currency: row.currency,
+    });
     return this.get(actor, offerId);
   }
 
@@ -164,26 +183,33 @@ export class OffersService {
 
   async goLive(actor: Actor, offerId: string): Promise<Offer> {
     requirePermission(actor, 'shows.go_live');
-    return this.moveBook(actor, offerId, 'live', ['armed', 'paused']);
+    return this.moveBook(actor, offerId, 'live', ['armed', 'paused'], 'offer.went_live');
   }
 
   /** The kill switch: new claims are answered "paused" from the next decision on. */
-  async pause(actor: Actor, offerId: string): Promise<Offer> {
+  async pause(actor: Actor, offerId: string, reason?: string): Promise<Offer> {
     requirePermission(actor, 'offers.kill');
-    return this.moveBook(actor, offerId, 'paused', ['live', 'armed']);
+    return this.moveBook(actor, offerId, 'paused', ['live', 'armed'], 'offer.paused', reason);
   }
 
   async resume(actor: Actor, offerId: string): Promise<Offer> {
     requirePermission(actor, 'offers.kill');
-    return this.moveBook(actor, offerId, 'live', ['paused']);
+    return this.moveBook(actor, offerId, 'live', ['paused'], 'offer.resumed');
   }
 
   /** Closes at once: open holds end, unsold units go back to the catalog. */
-  async close(actor: Actor, offerId: string): Promise<Offer> {
+  async close(actor: Actor, offerId: string, reason?: string): Promise<Offer> {
     requirePermission(actor, 'offers.kill');
     const row = await this.findRow(actor, offerId);
     if (row.status === 'closed') return this.get(actor, offerId);
-    await this.closeRow(row);
+    const unsold = await this.closeRow(row);
+    await this.recordOfferEvent(
+      actor,
+      'offer.closed',
+      offerId,
+      { from: row.status, unsoldReturned: unsold },
+      reason,
+    );
     return this.get(actor, offerId);
   }
 
@@ -192,11 +218,23 @@ export class OffersService {
     const now = this.deps.clock.now();
     const armed = await this.deps.repository.listOffersInStatus(['armed']);
     const expired = armed.filter((row) => row.reserveExpiresAt && row.reserveExpiresAt <= now);
-    for (const row of expired) await this.closeRow(row);
+    for (const row of expired) {
+      const unsold = await this.closeRow(row);
+      await this.deps.audit.record({
+        organizationId: row.organizationId,
+        actor: null,
+        action: 'offer.closed',
+        subjectType: 'offer',
+        subjectId: row.id,
+        reason: 'The reserve expired before the offer went live',
+        data: { from: row.status, unsoldReturned: unsold },
+      });
+    }
     return expired.length;
   }
 
-  private async closeRow(row: OfferRow): Promise<void> {
+  /** Returns how many unsold offer units went back to stock. */
+  private async closeRow(row: OfferRow): Promise<number> {
     const now = this.deps.clock.now();
     const book = this.deps.engine.book(row.id);
     let unsold = 0;
@@ -220,6 +258,7 @@ export class OffersService {
         updatedAt: now,
       },
     );
+    return unsold;
   }
 
   private async moveBook(
@@ -227,6 +266,8 @@ export class OffersService {
     offerId: string,
     to: OfferStatus,
     from: OfferStatus[],
+    action: string,
+    reason?: string,
   ): Promise<Offer> {
     const row = await this.findRow(actor, offerId);
     const now = this.deps.clock.now();
@@ -239,7 +280,26 @@ export class OffersService {
     if (!updated) throw this.wrongStatus(row, to === 'paused' ? 'pause' : 'go live', from);
     const book = this.deps.engine.book(offerId) ?? (await this.deps.engine.openBook(updated));
     book.status = to;
+    await this.recordOfferEvent(actor, action, offerId, { from: row.status, to }, reason);
     return this.get(actor, offerId);
+  }
+
+  private async recordOfferEvent(
+    actor: Actor,
+    action: string,
+    offerId: string,
+    data: Record<string, unknown>,
+    reason?: string,
+  ): Promise<void> {
+    await this.deps.audit.record({
+      organizationId: actor.organizationId,
+      actor,
+      action,
+      subjectType: 'offer',
+      subjectId: offerId,
+      reason,
+      data,
+    });
   }
 
   private wrongStatus(row: OfferRow, action: string, from: readonly string[]): AppError {

@@ -1,8 +1,12 @@
 import type { Clock } from '../../lib/clock.js';
+import { csvField } from '../../lib/csv-field.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { type Actor, requirePermission } from '../access/index.js';
+import type { AuditRecorder } from '../audit/index.js';
+import type { EventPublisher } from '../notifications/index.js';
 import type { DropEngine } from './drop-engine.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
+import { orderEventData } from './order-events.js';
 import type { PaymentProvider } from './payment-provider.js';
 
 export const fulfilmentStatuses = ['unfulfilled', 'packed', 'shipped', 'delivered'] as const;
@@ -42,6 +46,8 @@ export interface OrdersDeps {
   engine: DropEngine;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
+  audit: AuditRecorder;
+  events: EventPublisher;
 }
 
 function toOrder(row: OrderRow): Order {
@@ -94,18 +100,6 @@ const csvColumns: Array<keyof Order> = [
   'shopperId',
 ];
 
-function csvCell(value: unknown): string {
-  const text =
-    value instanceof Date
-      ? value.toISOString()
-      : value === null || value === undefined
-        ? ''
-        : String(value);
-  // Quote fields with separators, and neutralise spreadsheet formulas.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
-
 /** Orders after checkout: listing, export, cancellation and returns, fulfilment status. */
 export class OrdersService {
   constructor(private readonly deps: OrdersDeps) {}
@@ -126,7 +120,7 @@ export class OrdersService {
     const orders = await this.list(actor, filter);
     const lines = [
       csvColumns.join(','),
-      ...orders.map((order) => csvColumns.map((column) => csvCell(order[column])).join(',')),
+      ...orders.map((order) => csvColumns.map((column) => csvField(order[column])).join(',')),
     ];
     return `${lines.join('\r\n')}\r\n`;
   }
@@ -165,10 +159,28 @@ export class OrdersService {
     if (!ended) throw new AppError('conflict', 'The order changed meanwhile; reload it');
     book?.unsell(row.shopperId, row.quantity, open && input.restock, now.getTime());
     if (book) this.deps.engine.persistPromoted(book);
+    await this.deps.audit.record({
+      organizationId: actor.organizationId,
+      actor,
+      action: input.kind === 'cancelled' ? 'order.cancelled' : 'order.returned',
+      subjectType: 'order',
+      subjectId: row.id,
+      data: {
+        offerId: row.offerId,
+        quantity: row.quantity,
+        amountMinor: row.amountMinor,
+        currency: row.currency,
+        restocked: input.restock,
+      },
+    });
     await this.deps.paymentProviders[row.paymentProvider]?.refund(
       row.paymentReference,
       row.amountMinor,
     );
+    await this.deps.events.publish(actor.organizationId, `order.${input.kind}`, {
+      ...orderEventData(ended),
+      restocked: input.restock,
+    });
     return toOrder(ended);
   }
 
@@ -205,6 +217,13 @@ export class OrdersService {
       throw new AppError('conflict', `A ${row.status} order is not fulfilled`, {
         status: row.status,
       });
+    if (updated.fulfilmentStatus !== row.fulfilmentStatus) {
+      await this.deps.events.publish(
+        actor.organizationId,
+        'order.fulfilment_changed',
+        orderEventData(updated),
+      );
+    }
     return toOrder(updated);
   }
 

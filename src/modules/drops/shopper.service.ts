@@ -1,10 +1,13 @@
+import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import type { EventPublisher } from '../notifications/index.js';
 import type { DropEngine } from './drop-engine.js';
-import type { DropsRepository } from './drops.repository.js';
+import type { DropsRepository, OrderRow } from './drops.repository.js';
 import type { ClaimRefusal, OfferBook } from './offer-book.js';
 import { unitPriceFor } from './offer-terms.js';
+import { orderEventData } from './order-events.js';
 import {
   type PaymentProvider,
   PaymentUnavailableError,
@@ -30,6 +33,8 @@ export interface ShopperDeps {
   engine: DropEngine;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
+  events: EventPublisher;
+  logger?: Logger | undefined;
   /** The fulfilment module routes the order by country and computes its tax. */
   routeOrder(
     organizationId: string,
@@ -278,10 +283,21 @@ export class ShopperService {
         );
       }
       book.completeSale(holdId);
+      // Outside the payment's undo: the order is paid and durable whatever the event does.
+      await this.announcePaidOrder(order);
       return { orderId: order.id, replay: false };
     } catch (error) {
       book.abortCheckout(holdId);
       throw error;
+    }
+  }
+
+  /** `order.paid` for the organisation's webhooks (CRM tagging, fulfilment, analytics). */
+  private async announcePaidOrder(order: OrderRow): Promise<void> {
+    try {
+      await this.deps.events.publish(order.organizationId, 'order.paid', orderEventData(order));
+    } catch (error) {
+      this.deps.logger?.error({ err: error, orderId: order.id }, 'order.paid event not queued');
     }
   }
 

@@ -2,6 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, isRole, type Role, requirePermission } from '../access/index.js';
+import type { AuditRecorder } from '../audit/index.js';
 import type {
   BrandRow,
   OrganizationRow,
@@ -11,6 +12,7 @@ import type {
 export interface OrganizationsDeps {
   repository: OrganizationsRepository;
   clock: Clock;
+  audit: AuditRecorder;
 }
 
 export interface OrganizationMembership {
@@ -98,6 +100,9 @@ export class OrganizationsService {
       role: 'owner',
       createdAt: now,
     });
+    await this.recordMemberEvent(null, organization.id, 'member.added', input.ownerUserId, {
+      role: 'owner',
+    });
     return organization;
   }
 
@@ -133,13 +138,26 @@ export class OrganizationsService {
     return membership && asRole(membership.role);
   }
 
+  /**
+   * Adds a person with a role, or gives an existing member that role. Called without an
+   * acting member: accepting an invitation, the CLI, the demo workspace.
+   */
   async addMember(organizationId: string, userId: string, role: Role): Promise<void> {
+    const existing = await this.deps.repository.findMembership(organizationId, userId);
     await this.deps.repository.upsertMembership({
       organizationId,
       userId,
       role,
       createdAt: this.deps.clock.now(),
     });
+    if (!existing) {
+      await this.recordMemberEvent(null, organizationId, 'member.added', userId, { role });
+    } else if (existing.role !== role) {
+      await this.recordMemberEvent(null, organizationId, 'member.role_changed', userId, {
+        before: existing.role,
+        after: role,
+      });
+    }
   }
 
   async listBrands(actor: Actor): Promise<Brand[]> {
@@ -217,6 +235,12 @@ export class OrganizationsService {
     const member = await this.getMember(actor, userId);
     if (member.role === 'owner' && role !== 'owner') await this.keepOneOwner(actor.organizationId);
     await this.deps.repository.updateMembershipRole(actor.organizationId, userId, role);
+    if (member.role !== role) {
+      await this.recordMemberEvent(actor, actor.organizationId, 'member.role_changed', userId, {
+        before: member.role,
+        after: role,
+      });
+    }
     return { ...member, role };
   }
 
@@ -225,6 +249,26 @@ export class OrganizationsService {
     const member = await this.getMember(actor, userId);
     if (member.role === 'owner') await this.keepOneOwner(actor.organizationId);
     await this.deps.repository.deleteMembership(actor.organizationId, userId);
+    await this.recordMemberEvent(actor, actor.organizationId, 'member.removed', userId, {
+      role: member.role,
+    });
+  }
+
+  private async recordMemberEvent(
+    actor: Actor | null,
+    organizationId: string,
+    action: string,
+    userId: string,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await this.deps.audit.record({
+      organizationId,
+      actor,
+      action,
+      subjectType: 'member',
+      subjectId: userId,
+      data,
+    });
   }
 
   /** An organisation must always keep an owner who can manage it. */

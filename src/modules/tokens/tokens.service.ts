@@ -2,6 +2,7 @@ import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
 import { type Actor, isRole, type Role, requirePermission } from '../access/index.js';
+import type { AuditRecorder } from '../audit/index.js';
 import { hashSecretToken } from '../identity/index.js';
 import type { ApiTokenRow, TokensRepository } from './tokens.repository.js';
 
@@ -9,6 +10,7 @@ export interface TokensDeps {
   repository: TokensRepository;
   clock: Clock;
   secret: string;
+  audit: AuditRecorder;
 }
 
 export interface ApiToken {
@@ -49,13 +51,14 @@ export class TokensService {
     input: { name: string; role: Role },
   ): Promise<{ apiToken: ApiToken; token: string }> {
     requirePermission(actor, 'tokens.manage');
-    return this.issue(actor.organizationId, { ...input, createdBy: actor.userId });
+    return this.issue(actor.organizationId, { ...input, createdBy: actor.userId }, actor);
   }
 
-  /** Issues a token without an acting user: the CLI and the demo workspace use this. */
+  /** Issues a token; without an actor for the CLI and the demo workspace. */
   async issue(
     organizationId: string,
     input: { name: string; role: Role; createdBy: string | null },
+    actor: Actor | null = null,
   ): Promise<{ apiToken: ApiToken; token: string }> {
     const token = `${tokenPrefix}${randomSecret(32)}`;
     const row = await this.deps.repository.insert({
@@ -68,6 +71,8 @@ export class TokensService {
       createdBy: input.createdBy,
       createdAt: this.deps.clock.now(),
     });
+    // The prefix identifies the token to people; the secret never reaches the log.
+    await this.recordTokenEvent(actor, organizationId, 'token.created', row);
     return { apiToken: toApiToken(row), token };
   }
 
@@ -81,6 +86,24 @@ export class TokensService {
     const row = await this.deps.repository.find(actor.organizationId, tokenId);
     if (!row) throw notFound('token', tokenId);
     await this.deps.repository.revoke(actor.organizationId, tokenId, this.deps.clock.now());
+    if (!row.revokedAt)
+      await this.recordTokenEvent(actor, actor.organizationId, 'token.revoked', row);
+  }
+
+  private async recordTokenEvent(
+    actor: Actor | null,
+    organizationId: string,
+    action: string,
+    row: ApiTokenRow,
+  ): Promise<void> {
+    await this.deps.audit.record({
+      organizationId,
+      actor,
+      action,
+      subjectType: 'token',
+      subjectId: row.id,
+      data: { name: row.name, role: row.role, prefix: row.tokenPrefix },
+    });
   }
 
   /** The actor a bearer token stands for, or undefined when it is unknown or revoked. */

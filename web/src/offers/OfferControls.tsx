@@ -23,6 +23,7 @@ export function OfferControls({ offer, onChanged }: Props) {
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [confirmClose, setConfirmClose] = useState(false);
+  const [closeReason, setCloseReason] = useState('');
 
   const run = async (name: string, call: () => Promise<Offer>) => {
     setPending(name);
@@ -37,7 +38,8 @@ export function OfferControls({ offer, onChanged }: Props) {
       setPending(null);
     }
   };
-  const move = (action: LifecycleAction) => run(action, () => moveOffer(offer.id, action));
+  const move = (action: LifecycleAction, reason?: string) =>
+    run(action, () => moveOffer(offer.id, action, reason));
   const busy = pending !== null;
   const { status } = offer;
 
@@ -135,12 +137,22 @@ export function OfferControls({ offer, onChanged }: Props) {
             Close <strong>{offer.title}</strong> now? Open holds end at once and unsold units go
             back to stock. A closed offer cannot reopen.
           </p>
+          <label className="field">
+            <span>Reason (kept in the audit log)</span>
+            <input
+              type="text"
+              maxLength={500}
+              value={closeReason}
+              onChange={(event) => setCloseReason(event.target.value)}
+              placeholder="e.g. checkout link broken, stream ended early"
+            />
+          </label>
           <div className="button-row">
             <button
               type="button"
               className="button button-danger"
               disabled={busy}
-              onClick={() => void move('close')}
+              onClick={() => void move('close', closeReason)}
             >
               {pending === 'close' ? 'Closing…' : 'Close the offer'}
             </button>

@@ -40,8 +40,10 @@ export function updateOffer(id: string, input: OfferInput): Promise<Offer> {
 
 export type LifecycleAction = 'approve' | 'go-live' | 'pause' | 'resume' | 'close';
 
-export function moveOffer(id: string, action: LifecycleAction): Promise<Offer> {
-  return api<Offer>(`${offerPath(id)}/${action}`, { method: 'POST' });
+/** A reason given with the kill switch (pause, close) is kept in the audit log. */
+export function moveOffer(id: string, action: LifecycleAction, reason?: string): Promise<Offer> {
+  const body = reason?.trim() ? { reason: reason.trim() } : undefined;
+  return api<Offer>(`${offerPath(id)}/${action}`, { method: 'POST', body });
 }
 
 export function armOffer(

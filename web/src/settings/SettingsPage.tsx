@@ -2,11 +2,13 @@ import { Permission } from '../api/types';
 import { useCan, useMe } from '../auth/session';
 import { PageHeader } from '../common/feedback';
 import { roleLabel } from '../common/format';
+import { AuditSection } from './AuditSection';
 import { BrandsSection } from './BrandsSection';
 import { InvitationsSection } from './InvitationsSection';
 import { MembersSection } from './MembersSection';
 import { TokensSection } from './TokensSection';
 import { useRoles } from './useRoles';
+import { WebhooksSection } from './WebhooksSection';
 
 export function SettingsPage() {
   const me = useMe();
@@ -32,6 +34,7 @@ export function SettingsPage() {
         {canManageMembers && <a href="#invite">Invite</a>}
         <a href="#brands">Brands</a>
         <a href="#tokens">API tokens</a>
+        <a href="#webhooks">Webhooks</a>
       </nav>
       <MembersSection roles={roles} canManage={canManageMembers} currentUserId={me.user.id} />
       {canManageMembers && <InvitationsSection roles={roles} />}
@@ -46,6 +49,8 @@ export function SettingsPage() {
           </p>
         </section>
       )}
+      <WebhooksSection />
+      <AuditSection />
     </>
   );
 }

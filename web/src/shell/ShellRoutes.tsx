@@ -1,3 +1,5 @@
+import { ApprovalsPage } from '../approvals/ApprovalsPage';
+import { CalendarPage } from '../calendar/CalendarPage';
 import { EmptyState, PageHeader } from '../common/feedback';
 import { OffersPage } from '../offers/OffersPage';
 import { OrdersPage } from '../orders/OrdersPage';
@@ -11,8 +13,10 @@ export function ShellRoutes() {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
 
   if (path === '/') return <Redirect to="/calendar" />;
+  if (path === '/calendar' || path.startsWith('/calendar/')) return <CalendarPage />;
   if (path === '/offers') return <OffersPage />;
   if (path === '/orders') return <OrdersPage />;
+  if (path === '/approvals') return <ApprovalsPage />;
   if (path === '/settings') return <SettingsPage />;
   const upcoming = upcomingAreas.find((area) => area.path === path);
   if (upcoming) return <UpcomingArea area={upcoming} />;

@@ -2,6 +2,7 @@ import { type ChangeEvent, useState } from 'react';
 import { useMe, useSession } from '../auth/session';
 import { ErrorMessage } from '../common/feedback';
 import { roleLabel } from '../common/format';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { useNavigate } from '../router/router';
 import { useWorkspace } from './workspace';
 
@@ -90,6 +91,7 @@ export function TopBar({ onToggleNav }: { onToggleNav: () => void }) {
         </p>
       </div>
       <div className="user-box">
+        <NotificationBell />
         <div className="user-identity">
           <span className="user-name">{me.user.name}</span>
           <span className="user-role">{roleLabel(me.role)}</span>

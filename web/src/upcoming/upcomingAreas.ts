@@ -8,16 +8,6 @@ export interface UpcomingAreaInfo {
 
 export const upcomingAreas: readonly UpcomingAreaInfo[] = [
   {
-    path: '/calendar',
-    title: 'Calendar',
-    summary: 'The shared schedule of live shows across brands and channels will live here.',
-    plans: [
-      'Shows by day, week and month, filtered by the brand in view',
-      'Rehearsals, run-of-show deadlines and approval due dates alongside each show',
-      'Conflicts flagged when hosts, studios or stock overlap',
-    ],
-  },
-  {
     path: '/programs',
     title: 'Programs',
     summary:
@@ -26,17 +16,6 @@ export const upcomingAreas: readonly UpcomingAreaInfo[] = [
       'Program templates with default run-of-show, hosts and offer slots',
       'Episodes generated from a program onto the calendar',
       'Goals per program, compared against results after each episode',
-    ],
-  },
-  {
-    path: '/approvals',
-    title: 'Approvals',
-    summary:
-      'Approvals matrix with SLAs and escalation, versioned scripts, and the go/no-go gate will live here.',
-    plans: [
-      'Who signs what, per brand: offers, scripts, claims and legal copy',
-      'Due dates with escalation when an approval is late',
-      'Every script version kept, with the signed one clearly marked',
     ],
   },
   {

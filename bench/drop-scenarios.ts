@@ -99,7 +99,7 @@ export class DropBench {
   async runInProcess(): Promise<void> {
     const paths = [
       { key: 'embedded', name: 'Mydrop embedded, in process', path: 'service' as const },
-      { key: 'engine', name: 'Mydrop in process, DropEngine only', path: 'engine' as const },
+      { key: 'engine', name: 'Mydrop in process, embedded store only', path: 'engine' as const },
     ].filter((entry) => this.wants(entry.key));
     if (paths.length === 0) return;
     const mydrop = await EmbeddedMydrop.open();

@@ -205,7 +205,7 @@ export function formatTargets(rows: readonly ScenarioRow[]): string[] {
 
   return [
     `- Embedded over HTTP >= 0.7x bare node:http: ${ratio(http, bare)} (${perSecond(http)} vs ${perSecond(bare)}): ${atLeast(share(http, bare), 0.7)}`,
-    `- In process >= 1,000,000 decisions/s: ShopperService ${perSecond(embedded)}, DropEngine ${perSecond(engine)}: ${atLeast(embedded, 1_000_000)}`,
+    `- In process >= 1,000,000 decisions/s: ShopperService ${perSecond(embedded)}, embedded store ${perSecond(engine)}: ${atLeast(embedded, 1_000_000)}`,
     `- >= 20x the best PostgreSQL baseline (${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}: ${atLeast(share(embedded, best), 20)} in process, ${atLeast(share(http, best), 20)} over HTTP`,
     `- p99 < 50 ms at 256 connections: ${tailFigures.join(', ') || '-'}: ${verdict(worstTail === null ? null : worstTail < 50)}`,
     `- 0 oversold, every row: ${oversold} over ${audited.length} audited runs: ${verdict(audited.length === 0 ? null : oversold === 0)}`,

@@ -89,6 +89,29 @@ describe('configuration', () => {
     });
   });
 
+  it('shares offers through REDIS_URL only next to a PostgreSQL DATABASE_URL', () => {
+    expect(() =>
+      loadConfig({ MYDROP_DATA_DIR: dataDir(), REDIS_URL: 'redis://cache.internal:6379' }),
+    ).toThrow(/REDIS_URL: set DATABASE_URL too/);
+    expect(() =>
+      loadConfig({
+        MYDROP_DATA_DIR: dataDir(),
+        DATABASE_URL: 'postgres://db.internal/mydrop',
+        REDIS_URL: 'redis://cache.internal:6379',
+        MYDROP_REDIS_PREFIX: 'has spaces',
+      }),
+    ).toThrow(/MYDROP_REDIS_PREFIX/);
+    const config = loadConfig({
+      MYDROP_DATA_DIR: dataDir(),
+      DATABASE_URL: 'postgres://db.internal/mydrop',
+      REDIS_URL: 'redis://cache.internal:6379',
+    });
+    expect(config).toMatchObject({
+      redisUrl: 'redis://cache.internal:6379',
+      redisPrefix: 'mydrop:',
+    });
+  });
+
   it('reads SMTP_URL and MYDROP_MAIL_FROM for notification e-mail', () => {
     const folder = dataDir();
     expect(loadConfig({ MYDROP_DATA_DIR: folder }).mail).toBeUndefined();

@@ -25,6 +25,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  MYDROP_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 letters, digits, ":", "_" or "-"')
+    .default('mydrop:'),
   MYDROP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   MYDROP_BASE_URL: z.url('must be an absolute URL such as https://mydrop.example.com').optional(),
   MYDROP_TRUST_PROXY: booleanFlag.default(false),
@@ -65,6 +69,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Every Redis key starts with it, so several deployments can share one Redis. */
+  redisPrefix: string;
   secret: string;
   baseUrl: string;
   trustProxy: boolean;
@@ -165,6 +171,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration:\n  MYDROP_SECRET: required when NODE_ENV=production (at least 32 characters)',
     );
   }
+  if (environment.REDIS_URL && !environment.DATABASE_URL) {
+    // Redis shares offers between server processes; they must also share one database, and
+    // the embedded PGlite belongs to a single process.
+    throw new ConfigError(
+      'Invalid configuration:\n  REDIS_URL: set DATABASE_URL too (processes sharing offers through Redis share one PostgreSQL database)',
+    );
+  }
   if (environment.STRIPE_WEBHOOK_SECRET && !environment.STRIPE_SECRET_KEY) {
     throw new ConfigError(
       'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: set STRIPE_SECRET_KEY too (webhooks come with Stripe checkout)',
@@ -179,6 +192,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     databaseUrl: environment.DATABASE_URL,
     redisUrl: environment.REDIS_URL,
+    redisPrefix: environment.MYDROP_REDIS_PREFIX,
     secret,
     baseUrl: (environment.MYDROP_BASE_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     trustProxy: environment.MYDROP_TRUST_PROXY,

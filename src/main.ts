@@ -44,8 +44,8 @@ export async function startMydrop(
     baseUrl: config.baseUrl,
   });
   // Books of armed and live offers come back before the first request: holds, sales, expiries.
-  await services.engine.recover();
-  services.engine.start();
+  await services.offerStore.recover();
+  services.offerStore.start();
   const reserveSweeper = setInterval(() => {
     services.offers.releaseExpiredReserves().catch((error: unknown) => {
       logger.error({ err: error }, 'returning expired reserves failed');
@@ -84,7 +84,7 @@ export async function startMydrop(
     stopping ??= (async () => {
       clearInterval(reserveSweeper);
       await app.close();
-      await services.engine.stop();
+      await services.offerStore.stop();
       await services.scheduler.stop();
       await database.close();
     })();

@@ -13,8 +13,10 @@ import {
 import { AuditRepository, AuditService } from './modules/audit/index.js';
 import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
 import {
-  DropEngine,
   DropsRepository,
+  EmbeddedOfferStore,
+  HoldJournal,
+  type OfferStore,
   OffersService,
   OrdersService,
   type PaymentProvider,
@@ -66,7 +68,8 @@ export interface Services {
   invitations: InvitationsService;
   tokens: TokensService;
   catalog: CatalogService;
-  engine: DropEngine;
+  /** Live state of armed offers: embedded in this process, or shared through Redis. */
+  offerStore: OfferStore;
   offers: OffersService;
   shopper: ShopperService;
   orders: OrdersService;
@@ -114,6 +117,19 @@ export interface ServiceOptions {
   mail?: MailSettings | undefined;
   /** The console's address, for links in e-mail. */
   baseUrl?: string | undefined;
+  /**
+   * Builds the offer store when offers are shared with other processes (REDIS_URL); the
+   * embedded store otherwise.
+   */
+  offerStore?: (deps: OfferStoreDeps) => OfferStore;
+}
+
+/** What an offer store is built from. */
+export interface OfferStoreDeps {
+  repository: DropsRepository;
+  journal: HoldJournal;
+  clock: Clock;
+  logger?: Logger | undefined;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -151,7 +167,13 @@ export function createServices(options: ServiceOptions): Services {
     audit,
   });
   const dropsRepository = new DropsRepository(db);
-  const engine = new DropEngine({ repository: dropsRepository, clock, logger: options.logger });
+  const storeDeps = {
+    repository: dropsRepository,
+    journal: new HoldJournal({ repository: dropsRepository, clock, logger: options.logger }),
+    clock,
+    logger: options.logger,
+  };
+  const offerStore = options.offerStore?.(storeDeps) ?? new EmbeddedOfferStore(storeDeps);
   // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus
   // Stripe once it is configured.
   const paymentProviders: Record<string, PaymentProvider> = options.paymentProviders ?? {
@@ -159,7 +181,7 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe.secretKey) } : {}),
   };
   const stripeWebhookSecret = options.stripe?.webhookSecret;
-  const drops = { repository: dropsRepository, engine, clock, audit };
+  const drops = { repository: dropsRepository, store: offerStore, clock, audit };
   const fulfilmentRepository = new FulfilmentRepository(db);
   const fulfilment = new FulfilmentService({ repository: fulfilmentRepository, clock });
   const offers = new OffersService(drops);
@@ -168,6 +190,8 @@ export function createServices(options: ServiceOptions): Services {
     paymentProviders,
     events,
     logger: options.logger,
+    returnUnsold: (organizationId, offerId, units) =>
+      offers.returnUnsold(organizationId, offerId, units),
     routeOrder: (organizationId, country, amountMinor) =>
       fulfilment.routeOrder(organizationId, country, amountMinor),
   });
@@ -221,7 +245,7 @@ export function createServices(options: ServiceOptions): Services {
       clock,
       brandExists: (organizationId, brandId) => organizations.brandExists(organizationId, brandId),
     }),
-    engine,
+    offerStore,
     offers,
     shopper,
     fulfilment,

@@ -3,7 +3,7 @@ import { systemClock } from '../../src/lib/clock.js';
 import { isAppError } from '../../src/lib/errors.js';
 import { newId, randomSecret } from '../../src/lib/ids.js';
 import type { Actor } from '../../src/modules/access/index.js';
-import { OfferBook } from '../../src/modules/drops/index.js';
+import { type EmbeddedOfferStore, OfferBook } from '../../src/modules/drops/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { clientSideAudit, type DropResult, runDrop } from '../drop-runner.js';
 import {
@@ -106,8 +106,8 @@ export class EmbeddedMydrop {
       secret: randomSecret(48),
       passwordCost: { N: 1024, r: 8, p: 1 },
     });
-    await services.engine.recover();
-    services.engine.start();
+    await services.offerStore.recover();
+    services.offerStore.start();
     const user = await services.identity.createUser({
       email: 'bench@mydrop.test',
       name: 'Bench Owner',
@@ -135,7 +135,7 @@ export class EmbeddedMydrop {
   /**
    * Runs one drop on a fresh live offer. `path` picks the entry point: the ShopperService
    * (what an embedding application calls; refusals arrive as thrown AppErrors) or the
-   * DropEngine below it (refusals are returned values).
+   * embedded offer store below it (refusals are returned values).
    */
   async measure(
     spec: DropSpec,
@@ -145,7 +145,8 @@ export class EmbeddedMydrop {
   ): Promise<Measurement> {
     const { services } = this;
     const offerId = await this.createLiveOffer(spec);
-    const book = services.engine.book(offerId);
+    const store = services.offerStore as EmbeddedOfferStore;
+    const book = store.book(offerId);
     if (!book) throw new Error(`no book for live offer ${offerId}`);
     // The API's minimum TTL is 10 s; in process the book's own TTL is shortened so the run
     // waits less for abandoned holds to come back.
@@ -173,13 +174,16 @@ export class EmbeddedMydrop {
           }
         : {
             async claim(_lane, shopper, key) {
-              const outcome = await services.engine.claim(book, {
+              const outcome = await store.claim(offerId, {
                 shopperId: shopper,
                 quantity: 1,
                 idempotencyKey: key,
+                offerCode: null,
+                trafficSource: null,
                 now: Date.now(),
               });
-              return outcome.ok ? { hold: outcome.hold.id } : { refused: outcome.code };
+              if (!outcome) return { error: 'no book' };
+              return outcome.ok ? { hold: outcome.holdId } : { refused: outcome.code };
             },
             checkout,
           };
@@ -188,7 +192,7 @@ export class EmbeddedMydrop {
   }
 
   async close(): Promise<void> {
-    await this.services.engine.stop();
+    await this.services.offerStore.stop();
     await this.database.close();
   }
 

@@ -126,6 +126,8 @@ export interface OffersTable {
   termsHash: string;
   approvedTermsHash: string | null;
   reservedUnits: number;
+  /** Units of paid orders; the order insert keeps it within reservedUnits. */
+  soldUnits: Generated<number>;
   reserveOwnerId: string | null;
   reserveExpiresAt: Timestamp | null;
   approvedAt: Timestamp | null;

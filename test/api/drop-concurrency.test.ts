@@ -1,8 +1,15 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../../src/lib/errors.js';
+import { createServices } from '../../src/services.js';
 import { backends, useBackendContext } from '../support/backends.js';
 import { claim, liveOffer, payWith } from '../support/drops.js';
-import { type SeededOrganization, seedOrganization } from '../support/test-app.js';
+import {
+  type SeededOrganization,
+  seedOrganization,
+  testPasswordCost,
+  testSecret,
+} from '../support/test-app.js';
 
 describe.each(backends)('a drop under contention on $name', (backend) => {
   const { skip } = backend;
@@ -64,5 +71,57 @@ describe.each(backends)('a drop under contention on $name', (backend) => {
       expect(offer.json()).toMatchObject({ state: 'sold_out', stockLeft: 0 });
     },
     120_000,
+  );
+
+  it.skipIf(skip)(
+    'has the database refuse a sale beyond the reserve, even with two engines on one database',
+    async () => {
+      // A misconfiguration: a second process runs its own embedded store on the same database,
+      // so each believes all 10 units are its own and 20 holds are given. PostgreSQL has the
+      // last word on a sale: only 10 orders are recorded, the other payments are refunded.
+      const { offerId } = await liveOffer(context.app, acme, { units: 10 });
+      const second = createServices({
+        db: context.database.db,
+        clock: context.services.clock,
+        secret: testSecret,
+        passwordCost: testPasswordCost,
+      });
+      await second.offerStore.recover();
+      try {
+        const holds: string[] = [];
+        for (const services of [context.services, second]) {
+          for (let i = 0; i < 10; i += 1) {
+            const hold = await services.shopper.claim(
+              offerId,
+              { shopper: `twin-${i}`, quantity: 1 },
+              null,
+            );
+            holds.push(hold.holdId);
+          }
+        }
+        expect(holds).toHaveLength(20);
+        const answers = await Promise.all(
+          holds.map((holdId, i) =>
+            (i < 10 ? context.services : second).shopper
+              .checkout(holdId, payWith('pm_card_visa'))
+              .then(
+                () => 'paid',
+                (error: unknown) => (isAppError(error) ? error.code : String(error)),
+              ),
+          ),
+        );
+        expect(answers.filter((answer) => answer === 'paid')).toHaveLength(10);
+        expect(answers.filter((answer) => answer === 'hold_expired')).toHaveLength(10);
+        const sold = await sql<{ units: number; counted: number }>`
+          select (select coalesce(sum(quantity), 0)::int from orders
+                  where offer_id = ${offerId} and status = 'paid') as units,
+                 sold_units as counted
+          from offers where id = ${offerId}`.execute(context.database.db);
+        expect(sold.rows[0]).toEqual({ units: 10, counted: 10 });
+      } finally {
+        await second.offerStore.stop();
+      }
+    },
+    60_000,
   );
 });

@@ -286,7 +286,7 @@ describe('offers, inventory and orders', () => {
       url: `/api/v1/public/holds/${holdId}/checkout`,
       payload: payWith('pm_card_visa'),
     });
-    await context.services.engine.stop();
+    await context.services.offerStore.stop();
 
     const restarted = createServices({
       db: context.database.db,
@@ -294,12 +294,14 @@ describe('offers, inventory and orders', () => {
       secret: testSecret,
       passwordCost: testPasswordCost,
     });
-    await restarted.engine.recover();
-    expect(restarted.engine.book(offerId)?.counts()).toEqual({
+    await restarted.offerStore.recover();
+    expect(await restarted.offerStore.counts(offerId)).toEqual({
+      status: 'live',
       reserved: 10,
       available: 7,
       held: 1,
       sold: 2,
+      waitlist: 0,
     });
     const retry = await restarted.shopper.claim(
       offerId,
@@ -307,7 +309,7 @@ describe('offers, inventory and orders', () => {
       'before-restart',
     );
     expect(retry.holdId).toBe(first.holdId);
-    await restarted.engine.stop();
+    await restarted.offerStore.stop();
   });
 });
 

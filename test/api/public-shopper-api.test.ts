@@ -209,7 +209,7 @@ describe('the public shopper API', () => {
     });
     expect(joined.json()).toEqual({ position: 1 });
     clock.advance(30_000);
-    context.services.engine.sweep();
+    await context.services.offerStore.sweep();
     expect((await claim(context.app, offerId, 'newcomer')).json().error.code).toBe('sold_out');
     const offer = await context.app.inject({
       url: `/api/v1/offers/${offerId}`,
@@ -234,7 +234,7 @@ describe('the public shopper API', () => {
     expect(paid.json()).toMatchObject({ state: 'checked_out', orderId });
     const lapsed = (await claim(context.app, offerId, 'dawdler')).json().holdId;
     clock.advance(30_000);
-    context.services.engine.sweep();
+    await context.services.offerStore.sweep();
     const expired = await context.app.inject({ url: `/api/v1/public/holds/${lapsed}` });
     expect(expired.json().state).toBe('expired');
   });

@@ -84,7 +84,7 @@ async function createStripeTestContext(
       stripe: new StripePaymentProvider(client),
     },
   });
-  await services.engine.recover();
+  await services.offerStore.recover();
   const app = await buildApp({
     services,
     logger: createLogger('info', logSink),
@@ -100,7 +100,7 @@ async function createStripeTestContext(
     database,
     async close() {
       await app.close();
-      await services.engine.stop();
+      await services.offerStore.stop();
       await database.close();
     },
   };

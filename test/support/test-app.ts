@@ -42,7 +42,7 @@ export async function createTestContext(
     ...(options.sandboxPayments === undefined ? {} : { sandboxPayments: options.sandboxPayments }),
     mail: options.mail,
   });
-  await services.engine.recover();
+  await services.offerStore.recover();
   const app = await buildApp({
     services,
     logger: options.logger ?? createLogger('silent'),
@@ -58,7 +58,7 @@ export async function createTestContext(
     database,
     async close() {
       await app.close();
-      await services.engine.stop();
+      await services.offerStore.stop();
       await services.scheduler.stop();
       await database.close();
     },

@@ -5,6 +5,7 @@ import { audit } from './0004-audit.js';
 import { notifications } from './0005-notifications.js';
 import { governance } from './0006-governance.js';
 import { shows } from './0007-shows.js';
+import { soldUnits } from './0008-sold-units.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -19,4 +20,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0005-notifications': notifications,
   '0006-governance': governance,
   '0007-shows': shows,
+  '0008-sold-units': soldUnits,
 };

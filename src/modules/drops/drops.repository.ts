@@ -221,6 +221,32 @@ export class DropsRepository {
     });
   }
 
+  /** Units leave an offer's reserve and go back to the catalog, in one transaction. */
+  async releaseReserve(
+    organizationId: string,
+    offerId: string,
+    units: number,
+    moves: readonly StockMove[],
+    now: Date,
+  ): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const move of moves) {
+        await trx
+          .updateTable('skus')
+          .set({ stockOnHand: sql`stock_on_hand + ${move.units}` })
+          .where('organizationId', '=', organizationId)
+          .where('id', '=', move.skuId)
+          .execute();
+      }
+      await trx
+        .updateTable('offers')
+        .set({ reservedUnits: sql`reserved_units - ${units}`, updatedAt: now })
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', offerId)
+        .execute();
+    });
+  }
+
   /** One write for a whole batch of new holds and ended holds: the group commit. */
   async writeHoldBatch(
     created: readonly NewRow<'holds'>[],
@@ -257,29 +283,46 @@ export class DropsRepository {
 
   async soldUnits(offerId: string): Promise<number> {
     const row = await this.db
-      .selectFrom('orders')
-      .select(sql<number>`coalesce(sum(quantity), 0)::int`.as('units'))
-      .where('offerId', '=', offerId)
-      .where('status', '=', 'paid')
-      .executeTakeFirstOrThrow();
-    return Number(row.units);
+      .selectFrom('offers')
+      .select('soldUnits')
+      .where('id', '=', offerId)
+      .executeTakeFirst();
+    return row?.soldUnits ?? 0;
   }
 
   /**
-   * Records a sale. The database has the last word: the hold must still be `held` here,
-   * otherwise nothing is written and the answer is undefined.
+   * Records a sale. The database has the last word: the hold must still be `held` and the
+   * offer's sold count must stay within its reserve, otherwise nothing is written and the
+   * answer is undefined (the caller refunds).
    */
   async insertOrderForHold(order: NewRow<'orders'>, now: Date): Promise<OrderRow | undefined> {
-    return this.db.transaction().execute(async (trx) => {
-      const claimed = await trx
-        .updateTable('holds')
-        .set({ status: 'checked_out', endedAt: now })
-        .where('id', '=', order.holdId)
-        .where('status', '=', 'held')
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-      return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
-    });
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const claimed = await trx
+          .updateTable('holds')
+          .set({ status: 'checked_out', endedAt: now })
+          .where('id', '=', order.holdId)
+          .where('offerId', '=', order.offerId)
+          .where('status', '=', 'held')
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return undefined;
+        const counted = await trx
+          .updateTable('offers')
+          .set({ soldUnits: sql`sold_units + ${order.quantity}` })
+          .where('id', '=', order.offerId)
+          .where(sql<boolean>`sold_units + ${order.quantity} <= reserved_units`)
+          .executeTakeFirst();
+        if (Number(counted.numUpdatedRows) !== 1) {
+          // Roll the hold's change back too: the sale is refused as a whole.
+          throw new SaleRefused();
+        }
+        return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
+      })
+      .catch((error: unknown) => {
+        if (error instanceof SaleRefused) return undefined;
+        throw error;
+      });
   }
 
   async findOrderByHold(holdId: string): Promise<OrderRow | undefined> {
@@ -325,14 +368,16 @@ export class DropsRepository {
         .returningAll()
         .executeTakeFirst();
       if (!ended) return undefined;
-      if (reserveDelta !== 0) {
-        await trx
-          .updateTable('offers')
-          .set({ reservedUnits: sql`reserved_units + ${reserveDelta}`, updatedAt: now })
-          .where('organizationId', '=', order.organizationId)
-          .where('id', '=', order.offerId)
-          .execute();
-      }
+      await trx
+        .updateTable('offers')
+        .set({
+          soldUnits: sql`sold_units - ${order.quantity}`,
+          reservedUnits: sql`reserved_units + ${reserveDelta}`,
+          updatedAt: now,
+        })
+        .where('organizationId', '=', order.organizationId)
+        .where('id', '=', order.offerId)
+        .execute();
       for (const move of stock) {
         await trx
           .updateTable('skus')
@@ -361,6 +406,9 @@ export class DropsRepository {
       .executeTakeFirst();
   }
 }
+
+/** Thrown inside the order transaction to roll it back when the reserve would be oversold. */
+class SaleRefused extends Error {}
 
 export class StockShortError extends Error {
   constructor(readonly skuId: string) {

@@ -1,6 +1,8 @@
-export { DropEngine } from './drop-engine.js';
 export { DropsRepository } from './drops.repository.js';
+export { EmbeddedOfferStore } from './embedded-offer-store.js';
+export { HoldJournal } from './hold-journal.js';
 export { OfferBook } from './offer-book.js';
+export type { OfferStore } from './offer-store.js';
 export { offersRoutes } from './offers.routes.js';
 export { type Offer, type OfferInput, OffersService } from './offers.service.js';
 export { ordersRoutes } from './orders.routes.js';

@@ -1,6 +1,6 @@
-import type { DropEngine } from './drop-engine.js';
 import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { BookCounts, OfferStatus } from './offer-book.js';
+import type { OfferStore } from './offer-store.js';
 import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
 
 export interface OfferInput {
@@ -92,19 +92,19 @@ export function offerColumns(input: OfferInput) {
 /** Offers as the API shows them: terms, codes, and the book's live counts when armed. */
 export async function presentOffers(
   repository: DropsRepository,
-  engine: DropEngine,
+  store: OfferStore,
   organizationId: string,
   rows: OfferRow[],
 ): Promise<Offer[]> {
   const ids = rows.map((row) => row.id);
-  const [components, codes] = await Promise.all([
+  const [components, codes, live] = await Promise.all([
     repository.listComponents(organizationId, ids),
     repository.listCodes(organizationId, ids),
+    store.countsMany(ids),
   ]);
   return rows.map((row) => {
     const own = components.filter((component) => component.offerId === row.id);
-    const book = engine.book(row.id);
-    const counts = book?.counts();
+    const counts = live.get(row.id);
     return {
       id: row.id,
       brandId: row.brandId,
@@ -133,21 +133,23 @@ export async function presentOffers(
       reservedUnits: counts?.reserved ?? row.reservedUnits,
       reserveOwnerId: row.reserveOwnerId,
       reserveExpiresAt: row.reserveExpiresAt,
-      inventory:
-        counts && book
-          ? {
-              ...counts,
-              waitlist: book.waitlistLength,
-              components: own.map((component) => ({
-                skuId: component.skuId,
-                quantity: component.quantity,
-                reserved: counts.reserved * component.quantity,
-                available: counts.available * component.quantity,
-                held: counts.held * component.quantity,
-                sold: counts.sold * component.quantity,
-              })),
-            }
-          : null,
+      inventory: counts
+        ? {
+            reserved: counts.reserved,
+            available: counts.available,
+            held: counts.held,
+            sold: counts.sold,
+            waitlist: counts.waitlist,
+            components: own.map((component) => ({
+              skuId: component.skuId,
+              quantity: component.quantity,
+              reserved: counts.reserved * component.quantity,
+              available: counts.available * component.quantity,
+              held: counts.held * component.quantity,
+              sold: counts.sold * component.quantity,
+            })),
+          }
+        : null,
       approvedAt: row.approvedAt,
       armedAt: row.armedAt,
       liveAt: row.liveAt,

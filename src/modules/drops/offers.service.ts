@@ -3,17 +3,17 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
-import type { DropEngine } from './drop-engine.js';
 import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
 import type { OfferStatus } from './offer-book.js';
 import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
+import type { OfferStore } from './offer-store.js';
 import { validateOfferInput } from './offer-validation.js';
 
 export type { ComponentInventory, Offer, OfferInput } from './offer-model.js';
 
 export interface OffersDeps {
   repository: DropsRepository;
-  engine: DropEngine;
+  store: OfferStore;
   clock: Clock;
   audit: AuditRecorder;
 }
@@ -52,13 +52,13 @@ export class OffersService {
   async list(actor: Actor, filter: { brandId?: string | undefined }): Promise<Offer[]> {
     requirePermission(actor, 'offers.read');
     const rows = await this.deps.repository.listOffers(actor.organizationId, filter.brandId);
-    return presentOffers(this.deps.repository, this.deps.engine, actor.organizationId, rows);
+    return presentOffers(this.deps.repository, this.deps.store, actor.organizationId, rows);
   }
 
   async get(actor: Actor, offerId: string): Promise<Offer> {
     requirePermission(actor, 'offers.read');
     return (
-      await presentOffers(this.deps.repository, this.deps.engine, actor.organizationId, [
+      await presentOffers(this.deps.repository, this.deps.store, actor.organizationId, [
         await this.findRow(actor, offerId),
       ])
     )[0] as Offer;
@@ -168,7 +168,7 @@ export class OffersService {
           updatedAt: now,
         },
       );
-      if (armed) await this.deps.engine.openBook(armed);
+      if (armed) await this.deps.store.open(armed);
     } catch (error) {
       if (error instanceof StockShortError) {
         throw new AppError('conflict', `Not enough stock on hand to reserve ${input.units} units`, {
@@ -233,16 +233,28 @@ export class OffersService {
     return expired.length;
   }
 
+  /**
+   * Units of a hold whose payment failed after its offer closed: they leave the offer's
+   * reserve and go back to the catalog's stock.
+   */
+  async returnUnsold(organizationId: string, offerId: string, units: number): Promise<void> {
+    const components = await this.deps.repository.listComponents(organizationId, [offerId]);
+    await this.deps.repository.releaseReserve(
+      organizationId,
+      offerId,
+      units,
+      components.map((component) => ({
+        skuId: component.skuId,
+        units: component.quantity * units,
+      })),
+      this.deps.clock.now(),
+    );
+  }
+
   /** Returns how many unsold offer units went back to stock. */
   private async closeRow(row: OfferRow): Promise<number> {
     const now = this.deps.clock.now();
-    const book = this.deps.engine.book(row.id);
-    let unsold = 0;
-    if (book) {
-      const closing = book.close();
-      unsold = closing.unsold;
-      this.deps.engine.recordReleased(closing.released);
-    }
+    const unsold = (await this.deps.store.close(row.id))?.unsold ?? 0;
     const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
     await this.deps.repository.returnStock(
       row.organizationId,
@@ -278,8 +290,7 @@ export class OffersService {
       from,
     );
     if (!updated) throw this.wrongStatus(row, to === 'paused' ? 'pause' : 'go live', from);
-    const book = this.deps.engine.book(offerId) ?? (await this.deps.engine.openBook(updated));
-    book.status = to;
+    await this.deps.store.setStatus(updated, to);
     await this.recordOfferEvent(actor, action, offerId, { from: row.status, to }, reason);
     return this.get(actor, offerId);
   }

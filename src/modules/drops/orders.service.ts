@@ -4,8 +4,8 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { EventPublisher } from '../notifications/index.js';
-import type { DropEngine } from './drop-engine.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
+import type { OfferStore } from './offer-store.js';
 import { orderEventData } from './order-events.js';
 import type { PaymentProvider } from './payment-provider.js';
 
@@ -43,7 +43,7 @@ export interface Order {
 
 export interface OrdersDeps {
   repository: DropsRepository;
-  engine: DropEngine;
+  store: OfferStore;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
   audit: AuditRecorder;
@@ -139,8 +139,8 @@ export class OrdersService {
     const row = await this.findRow(actor, orderId);
     if (row.status !== 'paid')
       throw new AppError('conflict', `The order is already ${row.status}`, { status: row.status });
-    const book = this.deps.engine.book(row.offerId);
-    const open = book !== undefined && book.status !== 'closed';
+    const counts = await this.deps.store.counts(row.offerId);
+    const open = counts !== undefined && counts.status !== 'closed';
     const components =
       open || !input.restock
         ? []
@@ -157,8 +157,15 @@ export class OrdersService {
       })),
     );
     if (!ended) throw new AppError('conflict', 'The order changed meanwhile; reload it');
-    book?.unsell(row.shopperId, row.quantity, open && input.restock, now.getTime());
-    if (book) this.deps.engine.persistPromoted(book);
+    if (counts) {
+      await this.deps.store.unsell(
+        row.offerId,
+        row.shopperId,
+        row.quantity,
+        open && input.restock,
+        now.getTime(),
+      );
+    }
     await this.deps.audit.record({
       organizationId: actor.organizationId,
       actor,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
-import type { DropEngine } from './drop-engine.js';
 import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { OfferStore, StoreCounts } from './offer-store.js';
 
 /** What a shopper (or a stream overlay) sees of an offer. */
 export interface PublicOffer {
@@ -42,18 +42,18 @@ const offerCacheMs = 1000;
 
 /**
  * The public view of offers, polled by overlays and offer pages every few seconds: static
- * fields come from a short cache, counts always from the live book.
+ * fields come from a short cache, counts always from the offer store.
  */
 export class PublicOffers {
   private readonly offers = new Map<string, CachedOffer>();
 
   constructor(
-    private readonly deps: { repository: DropsRepository; engine: DropEngine; clock: Clock },
+    private readonly deps: { repository: DropsRepository; store: OfferStore; clock: Clock },
   ) {}
 
   async describe(offerId: string): Promise<PublicOffer> {
     const { row, items } = await this.cached(offerId);
-    const view = this.viewOf(row, items);
+    const view = this.viewOf(row, items, await this.deps.store.counts(offerId));
     if (view.state === 'sold_out' || view.state === 'closed') {
       view.fallback = await this.fallbackOf(row);
     }
@@ -72,17 +72,20 @@ export class PublicOffers {
     if (!row.fallbackOfferId) return null;
     const fallback = await this.cached(row.fallbackOfferId).catch(() => undefined);
     if (!fallback || fallback.row.organizationId !== row.organizationId) return null;
-    const view = this.viewOf(fallback.row, fallback.items);
+    const counts = await this.deps.store.counts(fallback.row.id);
+    const view = this.viewOf(fallback.row, fallback.items, counts);
     if (view.state !== 'live') return null;
     return { offerId: view.id, title: view.title, stockLeft: view.stockLeft };
   }
 
-  private viewOf(row: OfferRow, items: PublicOffer['items']): PublicOffer {
-    const offerId = row.id;
-    const book = this.deps.engine.book(offerId);
-    const stockLeft = book ? Math.max(0, book.available) : 0;
-    const sold = book?.counts().sold ?? 0;
-    const status = book?.status ?? row.status;
+  private viewOf(
+    row: OfferRow,
+    items: PublicOffer['items'],
+    counts: StoreCounts | undefined,
+  ): PublicOffer {
+    const stockLeft = counts ? Math.max(0, counts.available) : 0;
+    const sold = counts?.sold ?? 0;
+    const status = counts?.status ?? row.status;
     const now = this.deps.clock.now();
     let state: PublicOffer['state'];
     if (status === 'closed' || (row.endsAt && row.endsAt <= now)) state = 'closed';

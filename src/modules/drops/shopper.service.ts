@@ -3,9 +3,9 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventPublisher } from '../notifications/index.js';
-import type { DropEngine } from './drop-engine.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
-import type { ClaimRefusal, OfferBook } from './offer-book.js';
+import type { ClaimRefusal } from './offer-book.js';
+import type { OfferStore, StoreClaimOutcome } from './offer-store.js';
 import { unitPriceFor } from './offer-terms.js';
 import { orderEventData } from './order-events.js';
 import {
@@ -30,11 +30,16 @@ export interface CheckoutInput {
 
 export interface ShopperDeps {
   repository: DropsRepository;
-  engine: DropEngine;
+  store: OfferStore;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
   events: EventPublisher;
   logger?: Logger | undefined;
+  /**
+   * Returns offer units to the catalog's stock: a payment failed after its offer closed, so
+   * its hold's units leave the offer.
+   */
+  returnUnsold(organizationId: string, offerId: string, units: number): Promise<void>;
   /** The fulfilment module routes the order by country and computes its tax. */
   routeOrder(
     organizationId: string,
@@ -67,6 +72,16 @@ export type ClaimDecision =
   | { ok: true; holdId: string; expiresAt: Date; replay: boolean }
   | { ok: false; code: ClaimRefusal; message: string };
 
+function decisionOf(outcome: StoreClaimOutcome): ClaimDecision {
+  if (!outcome.ok) return { ok: false, code: outcome.code, message: refusalMessages[outcome.code] };
+  return {
+    ok: true,
+    holdId: outcome.holdId,
+    expiresAt: new Date(outcome.expiresAt),
+    replay: outcome.replay,
+  };
+}
+
 /**
  * The shopper's side of a drop: the live offer, claims that become cart holds, checkout that
  * turns a hold into an order, the waitlist. Claims are decided in the engine in one step.
@@ -90,13 +105,12 @@ export class ShopperService {
    * Decides a claim and answers a refusal as a value: in a drop almost every answer is a
    * refusal, and the public claim route sends it without the cost of throwing.
    */
-  async decideClaim(
+  decideClaim(
     offerId: string,
     input: ClaimInput,
     idempotencyKey: string | null,
-  ): Promise<ClaimDecision> {
-    const book = this.deps.engine.book(offerId) ?? (await this.missingBook(offerId));
-    const outcome = await this.deps.engine.claim(book, {
+  ): ClaimDecision | Promise<ClaimDecision> {
+    const outcome = this.deps.store.claim(offerId, {
       shopperId: input.shopper,
       quantity: input.quantity,
       idempotencyKey,
@@ -104,15 +118,17 @@ export class ShopperService {
       trafficSource: input.source ?? null,
       now: this.deps.clock.now().getTime(),
     });
-    if (!outcome.ok) {
-      return { ok: false, code: outcome.code, message: refusalMessages[outcome.code] };
-    }
-    return {
-      ok: true,
-      holdId: outcome.hold.id,
-      expiresAt: new Date(outcome.hold.expiresAt),
-      replay: outcome.replay,
-    };
+    // The embedded store answers a refusal in the same turn: no promise for the common answer.
+    if (outcome !== undefined && !(outcome instanceof Promise)) return decisionOf(outcome);
+    return this.settleClaim(offerId, outcome);
+  }
+
+  private async settleClaim(
+    offerId: string,
+    pending: Promise<StoreClaimOutcome | undefined> | undefined,
+  ): Promise<ClaimDecision> {
+    const outcome = await pending;
+    return outcome ? decisionOf(outcome) : this.missingBook(offerId);
   }
 
   /** The same decision, with a refusal thrown as an AppError. */
@@ -127,22 +143,19 @@ export class ShopperService {
   }
 
   async releaseHold(holdId: string): Promise<void> {
-    const offerId = this.deps.engine.offerIdOfHold(holdId);
-    const book = offerId ? this.deps.engine.book(offerId) : undefined;
-    if (!book || !this.deps.engine.releaseHold(book, holdId)) throw notFound('hold', holdId);
+    const released = await this.deps.store.releaseHold(holdId, this.deps.clock.now().getTime());
+    if (!released) throw notFound('hold', holdId);
   }
 
   async joinWaitlist(
     offerId: string,
     input: { shopper: string; quantity: number },
   ): Promise<{ position: number }> {
-    const book = await this.bookFor(offerId);
-    if (book.status !== 'live')
-      throw new AppError(
-        book.status === 'paused' ? 'paused' : 'closed',
-        refusalMessages[book.status === 'paused' ? 'paused' : 'closed'],
-      );
-    return { position: book.joinWaitlist(input.shopper, input.quantity) };
+    const answer =
+      (await this.deps.store.joinWaitlist(offerId, input.shopper, input.quantity)) ??
+      (await this.missingBook(offerId));
+    if (!answer.ok) throw new AppError(answer.code, refusalMessages[answer.code], { offerId });
+    return { position: answer.position };
   }
 
   /** A shopper's place in the waitlist, or the hold it gave them once units came back. */
@@ -150,11 +163,10 @@ export class ShopperService {
     offerId: string,
     shopperId: string,
   ): Promise<{ position: number } | { holdId: string; expiresAt: Date } | undefined> {
-    const book = await this.bookFor(offerId);
-    const standing = book.standingOf(shopperId);
-    if (!standing) return undefined;
-    if ('position' in standing) return standing;
-    return { holdId: standing.hold.id, expiresAt: new Date(standing.hold.expiresAt) };
+    if ((await this.deps.store.counts(offerId)) === undefined) await this.missingBook(offerId);
+    const standing = await this.deps.store.standing(offerId, shopperId);
+    if (!standing || 'position' in standing) return standing;
+    return { holdId: standing.holdId, expiresAt: new Date(standing.expiresAt) };
   }
 
   /** What became of a hold: still held, paid (with its order), or ended. */
@@ -166,12 +178,11 @@ export class ShopperService {
     state: 'held' | 'checking_out' | 'checked_out' | 'expired' | 'released';
     orderId: string | null;
   }> {
-    const offerId = this.deps.engine.offerIdOfHold(holdId);
-    const live = offerId ? this.deps.engine.book(offerId)?.getHold(holdId) : undefined;
-    if (offerId && live) {
+    const live = await this.deps.store.hold(holdId);
+    if (live) {
       return {
         holdId,
-        offerId,
+        offerId: live.offerId,
         quantity: live.quantity,
         expiresAt: new Date(live.expiresAt),
         state: live.state,
@@ -203,37 +214,35 @@ export class ShopperService {
   ): Promise<{ orderId: string; replay: boolean }> {
     const previous = await this.deps.repository.findOrderByHold(holdId);
     if (previous) return { orderId: previous.id, replay: true };
-    const offerId = this.deps.engine.offerIdOfHold(holdId);
-    const book = offerId ? this.deps.engine.book(offerId) : undefined;
-    const hold = book?.getHold(holdId);
-    if (!book || !hold) {
-      if (!(await this.deps.repository.findHold(holdId))) throw notFound('hold', holdId);
-      throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
-    }
-    if (hold.state === 'checking_out') {
-      throw new AppError('conflict', 'A checkout for this hold is already in progress', { holdId });
-    }
     const provider = this.deps.paymentProviders[input.payment.provider];
     if (!provider) {
       throw new AppError(
         'invalid',
         `payment.provider: must be one of ${Object.keys(this.deps.paymentProviders).join(', ')}`,
-        {
-          field: 'payment.provider',
-        },
+        { field: 'payment.provider' },
       );
     }
     const now = this.deps.clock.now();
-    if (!book.beginCheckout(holdId, now.getTime())) {
+    const started = await this.deps.store.beginCheckout(holdId, now.getTime());
+    if (!started.ok) {
+      if (started.reason === 'busy') {
+        throw new AppError('conflict', 'A checkout for this hold is already in progress', {
+          holdId,
+        });
+      }
+      if (started.reason === 'missing' && !(await this.deps.repository.findHold(holdId))) {
+        throw notFound('hold', holdId);
+      }
       throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
     }
+    const hold = started.hold;
+    let order: OrderRow;
     try {
-      await hold.durable;
-      const { row } = await this.publicOffers.cached(book.offerId);
+      const { row } = await this.publicOffers.cached(hold.offerId);
       const amountMinor =
         unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
       const routing = await this.deps.routeOrder(
-        book.organizationId,
+        hold.organizationId,
         input.address.country,
         amountMinor,
       );
@@ -246,11 +255,11 @@ export class ShopperService {
         idempotencyKey: `${holdId}:${input.payment.token}`,
         description: row.title,
       });
-      const order = await this.deps.repository.insertOrderForHold(
+      const inserted = await this.deps.repository.insertOrderForHold(
         {
           id: newId(),
-          organizationId: book.organizationId,
-          offerId: book.offerId,
+          organizationId: hold.organizationId,
+          offerId: hold.offerId,
           holdId,
           shopperId: hold.shopperId,
           email: input.email,
@@ -274,7 +283,7 @@ export class ShopperService {
         },
         now,
       );
-      if (!order) {
+      if (!inserted) {
         await provider.refund(charge, totalMinor);
         throw new AppError(
           'hold_expired',
@@ -282,14 +291,19 @@ export class ShopperService {
           { holdId },
         );
       }
-      book.completeSale(holdId);
-      // Outside the payment's undo: the order is paid and durable whatever the event does.
-      await this.announcePaidOrder(order);
-      return { orderId: order.id, replay: false };
+      order = inserted;
     } catch (error) {
-      book.abortCheckout(holdId);
+      const leaving = await this.deps.store.abortCheckout(holdId, now.getTime());
+      if (leaving > 0) await this.deps.returnUnsold(hold.organizationId, hold.offerId, leaving);
       throw error;
     }
+    // Outside the payment's undo: the order is paid and durable whatever follows. If the store
+    // cannot be told, its sweeper finds the pinned hold's order later and completes the sale.
+    await this.deps.store.completeSale(holdId).catch((error: unknown) => {
+      this.deps.logger?.error({ err: error, holdId }, 'sale not recorded in the offer store');
+    });
+    await this.announcePaidOrder(order);
+    return { orderId: order.id, replay: false };
   }
 
   /** `order.paid` for the organisation's webhooks (CRM tagging, fulfilment, analytics). */
@@ -332,10 +346,6 @@ export class ShopperService {
       }
       throw error;
     }
-  }
-
-  private async bookFor(offerId: string): Promise<OfferBook> {
-    return this.deps.engine.book(offerId) ?? this.missingBook(offerId);
   }
 
   /** An offer without a book is unknown, closed, or not armed yet. */

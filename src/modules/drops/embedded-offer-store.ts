@@ -1,0 +1,308 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { HoldJournal } from './hold-journal.js';
+import { type BookHold, OfferBook, type OfferStatus } from './offer-book.js';
+import type {
+  CheckoutStart,
+  OfferStore,
+  Standing,
+  StoreClaimOutcome,
+  StoreClaimRequest,
+  StoreCounts,
+  StoreHold,
+  WaitlistAnswer,
+} from './offer-store.js';
+
+/** Statuses whose offers have reserved units and therefore a book. */
+export const bookedStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused'];
+
+export interface EmbeddedOfferStoreDeps {
+  repository: DropsRepository;
+  journal: HoldJournal;
+  clock: Clock;
+  logger?: Logger | undefined;
+  /** How often expired holds are swept when no claim arrives to sweep them. */
+  sweepIntervalMs?: number;
+}
+
+/**
+ * The default store: one OfferBook per armed offer in this process. A decision is one
+ * synchronous step on the book (no await inside, so one event loop never sells a unit twice);
+ * a new hold is acknowledged once the journal's group commit made it durable. After a restart
+ * every book is rebuilt from the database.
+ */
+export class EmbeddedOfferStore implements OfferStore {
+  readonly kind = 'embedded';
+  private readonly books = new Map<string, OfferBook>();
+  private readonly offerOfHold = new Map<string, string>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: EmbeddedOfferStoreDeps) {}
+
+  async recover(): Promise<void> {
+    const offers = await this.deps.repository.listOffersInStatus(bookedStatuses);
+    for (const offer of offers) await this.load(offer);
+  }
+
+  start(): void {
+    const interval = this.deps.sweepIntervalMs ?? 250;
+    this.sweeper = setInterval(() => this.sweepBooks(), interval);
+    this.sweeper.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    await this.deps.journal.drain();
+  }
+
+  /** The book itself, for diagnostics and the in-process benchmark. */
+  book(offerId: string): OfferBook | undefined {
+    return this.books.get(offerId);
+  }
+
+  async open(offer: OfferRow): Promise<void> {
+    if (!this.books.has(offer.id)) await this.load(offer);
+  }
+
+  async setStatus(offer: OfferRow, status: OfferStatus): Promise<void> {
+    const book = this.books.get(offer.id) ?? (await this.load(offer));
+    book.status = status;
+  }
+
+  async close(offerId: string): Promise<{ unsold: number } | null> {
+    const book = this.books.get(offerId);
+    if (!book) return null;
+    const closing = book.close();
+    this.recordEnded(closing.released, 'released');
+    return { unsold: closing.unsold };
+  }
+
+  /**
+   * Decides in one synchronous step. A refusal is answered in the same turn, without a
+   * promise; a hold once durable. If its write fails the hold is taken back and the error
+   * reaches the caller: nothing unwritten is ever acknowledged.
+   */
+  claim(
+    offerId: string,
+    request: StoreClaimRequest,
+  ): StoreClaimOutcome | undefined | Promise<StoreClaimOutcome> {
+    const book = this.books.get(offerId);
+    if (!book) return undefined;
+    const outcome = book.claim(request, (hold) => this.journalCreated(book, hold));
+    this.persistPromoted(book);
+    if (!outcome.ok) return outcome;
+    return this.acknowledgeWhenDurable(book, outcome.hold, outcome.replay);
+  }
+
+  private async acknowledgeWhenDurable(
+    book: OfferBook,
+    hold: BookHold,
+    replay: boolean,
+  ): Promise<StoreClaimOutcome> {
+    this.offerOfHold.set(hold.id, book.offerId);
+    try {
+      await hold.durable;
+    } catch (error) {
+      book.revokeHold(hold.id);
+      this.offerOfHold.delete(hold.id);
+      throw error;
+    }
+    return { ok: true, holdId: hold.id, expiresAt: hold.expiresAt, replay };
+  }
+
+  async releaseHold(holdId: string, now: number): Promise<boolean> {
+    const book = this.bookOfHold(holdId);
+    const hold = book?.releaseHold(holdId, now);
+    if (!book || !hold) return false;
+    this.recordEnded([hold], 'released');
+    this.persistPromoted(book);
+    return true;
+  }
+
+  async joinWaitlist(
+    offerId: string,
+    shopperId: string,
+    quantity: number,
+  ): Promise<WaitlistAnswer | undefined> {
+    const book = this.books.get(offerId);
+    if (!book) return undefined;
+    if (book.status !== 'live')
+      return { ok: false, code: book.status === 'paused' ? 'paused' : 'closed' };
+    return { ok: true, position: book.joinWaitlist(shopperId, quantity) };
+  }
+
+  async standing(offerId: string, shopperId: string): Promise<Standing | undefined> {
+    const standing = this.books.get(offerId)?.standingOf(shopperId);
+    if (!standing || 'position' in standing) return standing;
+    return { holdId: standing.hold.id, expiresAt: standing.hold.expiresAt };
+  }
+
+  async hold(holdId: string): Promise<StoreHold | undefined> {
+    const book = this.bookOfHold(holdId);
+    const hold = book?.getHold(holdId);
+    return book && hold ? storeHold(book, hold) : undefined;
+  }
+
+  async beginCheckout(holdId: string, now: number): Promise<CheckoutStart> {
+    const book = this.bookOfHold(holdId);
+    const hold = book?.getHold(holdId);
+    if (!book || !hold) return { ok: false, reason: 'missing' };
+    if (hold.state === 'checking_out') return { ok: false, reason: 'busy' };
+    if (!book.beginCheckout(holdId, now)) return { ok: false, reason: 'expired' };
+    try {
+      await hold.durable;
+    } catch (error) {
+      book.abortCheckout(holdId);
+      throw error;
+    }
+    return { ok: true, hold: storeHold(book, hold) };
+  }
+
+  async abortCheckout(holdId: string): Promise<number> {
+    return this.bookOfHold(holdId)?.abortCheckout(holdId) ?? 0;
+  }
+
+  async completeSale(holdId: string): Promise<void> {
+    this.bookOfHold(holdId)?.completeSale(holdId);
+    this.offerOfHold.delete(holdId);
+  }
+
+  async unsell(
+    offerId: string,
+    shopperId: string,
+    quantity: number,
+    restock: boolean,
+    now: number,
+  ): Promise<void> {
+    const book = this.books.get(offerId);
+    if (!book) return;
+    book.unsell(shopperId, quantity, restock, now);
+    this.persistPromoted(book);
+  }
+
+  counts(offerId: string): StoreCounts | undefined {
+    const book = this.books.get(offerId);
+    if (!book) return undefined;
+    return { ...book.counts(), status: book.status, waitlist: book.waitlistLength };
+  }
+
+  async countsMany(offerIds: readonly string[]): Promise<Map<string, StoreCounts>> {
+    const answer = new Map<string, StoreCounts>();
+    for (const offerId of offerIds) {
+      const counts = this.counts(offerId);
+      if (counts) answer.set(offerId, counts);
+    }
+    return answer;
+  }
+
+  async sweep(): Promise<void> {
+    this.sweepBooks();
+  }
+
+  /** Expires due holds in every book and hands their units to waiting shoppers. */
+  private sweepBooks(): void {
+    const now = this.deps.clock.now().getTime();
+    for (const book of this.books.values()) {
+      const expired = book.sweep(now);
+      if (expired.length === 0) continue;
+      this.recordEnded(expired, 'expired');
+      this.persistPromoted(book);
+    }
+  }
+
+  /** For benchmarks and diagnostics: how many books are open. */
+  get openBooks(): number {
+    return this.books.size;
+  }
+
+  /** Loads (or reloads) an offer's book: reserved units, units sold, holds still open. */
+  private async load(offer: OfferRow): Promise<OfferBook> {
+    const [sold, holds] = await Promise.all([
+      this.deps.repository.soldUnits(offer.id),
+      this.deps.repository.listHolds(offer.id),
+    ]);
+    const book = new OfferBook({
+      offerId: offer.id,
+      organizationId: offer.organizationId,
+      status: offer.status as OfferStatus,
+      reserved: offer.reservedUnits,
+      sold,
+      perBuyerLimit: offer.perBuyerLimit,
+      holdTtlMs: offer.holdTtlSeconds * 1000,
+      opensAt: offer.startsAt?.getTime() ?? null,
+      closesAt: offer.endsAt?.getTime() ?? null,
+    });
+    for (const hold of holds) {
+      const restored: BookHold = {
+        id: hold.id,
+        shopperId: hold.shopperId,
+        quantity: hold.quantity,
+        createdAt: hold.createdAt.getTime(),
+        expiresAt: hold.expiresAt.getTime(),
+        state: 'held',
+        idempotencyKey: hold.idempotencyKey,
+        offerCode: hold.offerCode,
+        trafficSource: hold.trafficSource,
+        durable: Promise.resolve(),
+      };
+      if (hold.status !== 'held') {
+        book.rememberAnswer(restored);
+        continue;
+      }
+      book.addHold(restored);
+      this.offerOfHold.set(hold.id, offer.id);
+    }
+    this.books.set(offer.id, book);
+    this.recordEnded(book.sweep(this.deps.clock.now().getTime()), 'expired');
+    this.persistPromoted(book);
+    return book;
+  }
+
+  private bookOfHold(holdId: string): OfferBook | undefined {
+    const offerId = this.offerOfHold.get(holdId);
+    return offerId === undefined ? undefined : this.books.get(offerId);
+  }
+
+  /** Persists waitlist promotions after units came back (expiry, release, cancellation). */
+  private persistPromoted(book: OfferBook): void {
+    for (const hold of book.takePromotedHolds()) {
+      this.offerOfHold.set(hold.id, book.offerId);
+      hold.durable = this.journalCreated(book, hold);
+      hold.durable.catch((error: unknown) => {
+        this.deps.logger?.error({ err: error, holdId: hold.id }, 'waitlist hold not written');
+        book.revokeHold(hold.id);
+      });
+    }
+  }
+
+  private journalCreated(book: OfferBook, hold: BookHold): Promise<void> {
+    return this.deps.journal.created(storeHold(book, hold));
+  }
+
+  private recordEnded(holds: readonly BookHold[], status: 'expired' | 'released'): void {
+    if (holds.length === 0) return;
+    for (const hold of holds) this.offerOfHold.delete(hold.id);
+    this.deps.journal.ended(
+      holds.map((hold) => hold.id),
+      status,
+    );
+  }
+}
+
+function storeHold(book: OfferBook, hold: BookHold): StoreHold {
+  return {
+    id: hold.id,
+    offerId: book.offerId,
+    organizationId: book.organizationId,
+    shopperId: hold.shopperId,
+    quantity: hold.quantity,
+    createdAt: hold.createdAt,
+    expiresAt: hold.expiresAt,
+    state: hold.state,
+    idempotencyKey: hold.idempotencyKey,
+    offerCode: hold.offerCode,
+    trafficSource: hold.trafficSource,
+  };
+}

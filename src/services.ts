@@ -337,5 +337,15 @@ function showCommerce(
     startSelling: async (actor, offerId) => {
       await offers.goLive(actor, offerId);
     },
+    async streamEnded(actor, offerIds) {
+      const closed: string[] = [];
+      for (const offerId of offerIds) {
+        const row = await repository.findOffer(actor.organizationId, offerId);
+        if (!row?.endsWithStream || row.status === 'closed') continue;
+        await offers.close(actor, offerId, 'The stream ended');
+        closed.push(offerId);
+      }
+      return closed;
+    },
   };
 }

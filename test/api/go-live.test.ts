@@ -182,6 +182,43 @@ describe('the go/no-go gate', () => {
     expect(again.json().error.code).toBe('conflict');
   });
 
+  it('closes the offers that end with the stream when the show ends', async () => {
+    const streamOnly = await liveOffer(context.app, acme, { units: 5, endsWithStream: true });
+    const lasting = await liveOffer(context.app, acme, { units: 5 });
+    const { id } = await createShow();
+    await inject('PUT', `/api/v1/shows/${id}/offers`, asOwner(), {
+      offerIds: [streamOnly.offerId, lasting.offerId],
+    });
+    const live = await inject('POST', `/api/v1/shows/${id}/go-live`, asOwner(), {
+      override: { reason: 'Testing the end of the stream' },
+    });
+    expect(live.statusCode, live.body).toBe(200);
+    const held = await claim(context.app, streamOnly.offerId, 'late-viewer');
+    expect(held.statusCode).toBe(201);
+
+    const ended = await inject('POST', `/api/v1/shows/${id}/end`, {
+      cookie: members.producer.cookie,
+    });
+    expect(ended.statusCode, ended.body).toBe(200);
+    const closed = (await inject('GET', `/api/v1/offers/${streamOnly.offerId}`, asOwner())).json();
+    // The open hold ended with the stream: all five units went back to stock.
+    expect(closed).toMatchObject({ status: 'closed', reservedUnits: 0 });
+    const refused = await claim(context.app, streamOnly.offerId, 'after-the-show');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('closed');
+    const hold = await inject('GET', `/api/v1/public/holds/${held.json().holdId}`, {});
+    expect(hold.json().state).toBe('released');
+    expect(
+      (await inject('GET', `/api/v1/offers/${lasting.offerId}`, asOwner())).json().status,
+    ).toBe('live');
+    const audit = await inject(
+      'GET',
+      `/api/v1/audit/entries?action=show.ended&subjectId=${id}`,
+      asOwner(),
+    );
+    expect(audit.json().items[0].data.closedOffers).toEqual([streamOnly.offerId]);
+  });
+
   describe('refuses to go live, naming the failing check', () => {
     it('offers_attached: a show that sells nothing', async () => {
       const { id } = await createShow();

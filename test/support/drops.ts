@@ -22,6 +22,7 @@ export async function liveOffer(
     holdTtlSeconds?: number;
     code?: string;
     fallbackOfferId?: string;
+    endsWithStream?: boolean;
   },
 ): Promise<{ offerId: string; skuId: string }> {
   const headers = { cookie: org.ownerCookie };
@@ -58,6 +59,7 @@ export async function liveOffer(
       holdTtlSeconds: options.holdTtlSeconds ?? 600,
       codes: [options.code ?? `CODE${Math.random().toString(36).slice(2, 8)}`],
       ...(options.fallbackOfferId ? { fallbackOfferId: options.fallbackOfferId } : {}),
+      ...(options.endsWithStream ? { endsWithStream: true } : {}),
     },
   });
   if (created.statusCode !== 201) throw new Error(`offer not created: ${created.body}`);

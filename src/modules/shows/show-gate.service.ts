@@ -124,7 +124,10 @@ export class ShowGateService {
     };
   }
 
-  /** Ends a live show; checkout samples still pending are dropped. */
+  /**
+   * Ends a live show: offers that end with the stream close, checkout samples still pending
+   * are dropped.
+   */
   async end(actor: Actor, showId: string): Promise<Show> {
     requirePermission(actor, 'shows.go_live');
     const record = await requireRecord(this.deps, actor.organizationId, showId);
@@ -136,6 +139,10 @@ export class ShowGateService {
       { status: 'ended', endedAt: now, updatedAt: now },
       ['live'],
     );
+    const closedOffers = await this.deps.commerce.streamEnded(
+      actor,
+      record.offers.map((offer) => offer.offerId),
+    );
     for (let sample = 1; sample <= checkoutSampleCount; sample += 1)
       await this.deps.scheduler.cancel(actor.organizationId, checkoutSampleKey(showId, sample));
     await this.deps.audit.record({
@@ -144,7 +151,7 @@ export class ShowGateService {
       action: 'show.ended',
       subjectType: 'show',
       subjectId: showId,
-      data: { wentLiveAt: record.show.wentLiveAt?.toISOString() ?? null },
+      data: { wentLiveAt: record.show.wentLiveAt?.toISOString() ?? null, closedOffers },
     });
     return viewOf(this.deps, await requireRecord(this.deps, actor.organizationId, showId));
   }

@@ -34,6 +34,11 @@ export interface ShowCommerce {
   checkoutStateOf(offerId: string): Promise<string>;
   /** Opens an armed offer for sale when its show goes live. */
   startSelling(actor: Actor, offerId: string): Promise<void>;
+  /**
+   * The show's stream ended: offers that end with the stream close at once (open holds end,
+   * unsold units return to stock). Answers the ids of the offers it closed.
+   */
+  streamEnded(actor: Actor, offerIds: readonly string[]): Promise<string[]>;
 }
 
 export interface CampaignFacts {

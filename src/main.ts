@@ -52,6 +52,12 @@ export async function startMydrop(
     });
   }, 10_000);
   reserveSweeper.unref();
+  const stockWatcher = setInterval(() => {
+    services.stockWatch.check().catch((error: unknown) => {
+      logger.error({ err: error }, 'checking stock thresholds failed');
+    });
+  }, 2_000);
+  stockWatcher.unref();
 
   if (config.demoOnFirstStart && !(await services.organizations.hasAnyOrganization())) {
     logger.info('empty database: creating the demo workspace');
@@ -83,6 +89,7 @@ export async function startMydrop(
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(reserveSweeper);
+      clearInterval(stockWatcher);
       await app.close();
       await services.offerStore.stop();
       await services.scheduler.stop();

@@ -22,6 +22,7 @@ import {
   type PaymentProvider,
   SandboxPaymentProvider,
   ShopperService,
+  StockWatch,
   StripePaymentProvider,
   type StripeSettings,
   StripeWebhookReceiver,
@@ -72,6 +73,8 @@ export interface Services {
   offerStore: OfferStore;
   offers: OffersService;
   shopper: ShopperService;
+  /** Flags operations when a live offer runs low or sells out, with its substitutes. */
+  stockWatch: StockWatch;
   orders: OrdersService;
   /** Verifies Stripe webhooks; undefined while STRIPE_WEBHOOK_SECRET is not set. */
   stripeWebhooks: StripeWebhookReceiver | undefined;
@@ -247,6 +250,13 @@ export function createServices(options: ServiceOptions): Services {
     }),
     offerStore,
     offers,
+    stockWatch: new StockWatch({
+      repository: dropsRepository,
+      store: offerStore,
+      notifier,
+      clock,
+      logger: options.logger,
+    }),
     shopper,
     fulfilment,
     ...approvals,

@@ -128,6 +128,10 @@ export interface OffersTable {
   reservedUnits: number;
   /** Units of paid orders; the order insert keeps it within reservedUnits. */
   soldUnits: Generated<number>;
+  /** When operations were told the offer is at or below its low-stock threshold. */
+  lowStockFlaggedAt: Timestamp | null;
+  /** When operations were told the offer has no unit left to claim. */
+  soldOutFlaggedAt: Timestamp | null;
   reserveOwnerId: string | null;
   reserveExpiresAt: Timestamp | null;
   approvedAt: Timestamp | null;

@@ -6,6 +6,7 @@ import { notifications } from './0005-notifications.js';
 import { governance } from './0006-governance.js';
 import { shows } from './0007-shows.js';
 import { soldUnits } from './0008-sold-units.js';
+import { stockAlerts } from './0009-stock-alerts.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -21,4 +22,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0006-governance': governance,
   '0007-shows': shows,
   '0008-sold-units': soldUnits,
+  '0009-stock-alerts': stockAlerts,
 };

@@ -221,6 +221,24 @@ export class DropsRepository {
     });
   }
 
+  /**
+   * Sets (or clears) a stock flag only if it is not already in that state: the answer says
+   * whether this call changed it, so exactly one watcher tells people of a crossing.
+   */
+  async flagStock(
+    offerId: string,
+    column: 'lowStockFlaggedAt' | 'soldOutFlaggedAt',
+    at: Date | null,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('offers')
+      .set({ [column]: at })
+      .where('id', '=', offerId)
+      .where(column, at ? 'is' : 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Units leave an offer's reserve and go back to the catalog, in one transaction. */
   async releaseReserve(
     organizationId: string,

@@ -9,6 +9,7 @@ export { ordersRoutes } from './orders.routes.js';
 export { fulfilmentStatuses, OrdersService } from './orders.service.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
 export { shopperRoutes } from './shopper.routes.js';
+export { type StockAlert, StockWatch } from './stock-watch.js';
 export { ShopperService } from './shopper.service.js';
 export {
   createStripeClient,

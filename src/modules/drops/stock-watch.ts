@@ -1,0 +1,149 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../lib/clock.js';
+import type { Notifier } from '../notifications/index.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { OfferStore, StoreCounts } from './offer-store.js';
+
+export type StockLevel = 'low_stock' | 'sold_out';
+
+export interface StockAlert {
+  offerId: string;
+  level: StockLevel;
+  available: number;
+}
+
+export interface StockWatchDeps {
+  repository: DropsRepository;
+  store: OfferStore;
+  notifier: Notifier;
+  clock: Clock;
+  logger?: Logger | undefined;
+}
+
+const flagColumn = {
+  low_stock: 'lowStockFlaggedAt',
+  sold_out: 'soldOutFlaggedAt',
+} as const;
+
+/**
+ * Watches live offers' stock and flags operations when one crosses its low-stock threshold or
+ * sells out (seed 004: inventory thresholds that flag operations, with the SKU substitution
+ * rules and the fallback bundle in hand, so the host can pivot without calling a meeting).
+ * Each crossing is told once; a level is re-armed when units come back above it.
+ */
+export class StockWatch {
+  constructor(private readonly deps: StockWatchDeps) {}
+
+  /** Checks every live offer once; answers the alerts it raised. */
+  async check(): Promise<StockAlert[]> {
+    const offers = await this.deps.repository.listOffersInStatus(['live']);
+    if (offers.length === 0) return [];
+    const counts = await this.deps.store.countsMany(offers.map((offer) => offer.id));
+    const raised: StockAlert[] = [];
+    for (const offer of offers) {
+      const live = counts.get(offer.id);
+      if (!live) continue;
+      for (const level of ['sold_out', 'low_stock'] as const) {
+        if (await this.crossed(offer, live, level)) {
+          raised.push({ offerId: offer.id, level, available: live.available });
+          // Sold out says all that low stock would: one alert per check.
+          break;
+        }
+      }
+    }
+    return raised;
+  }
+
+  /** Flags (once) or re-arms the level; true when this call flagged it. */
+  private async crossed(offer: OfferRow, live: StoreCounts, level: StockLevel): Promise<boolean> {
+    const below =
+      level === 'sold_out' ? live.available <= 0 : live.available <= offer.lowStockThreshold;
+    const flagged = offer[flagColumn[level]] !== null;
+    if (!below) {
+      if (flagged) await this.deps.repository.flagStock(offer.id, flagColumn[level], null);
+      return false;
+    }
+    if (flagged) return false;
+    const won = await this.deps.repository.flagStock(
+      offer.id,
+      flagColumn[level],
+      this.deps.clock.now(),
+    );
+    if (won) await this.tellOperations(offer, live, level);
+    return won;
+  }
+
+  private async tellOperations(
+    offer: OfferRow,
+    live: StoreCounts,
+    level: StockLevel,
+  ): Promise<void> {
+    const pivots = await this.pivotsFor(offer);
+    const headline =
+      level === 'sold_out'
+        ? `${offer.title} is sold out`
+        : `${offer.title}: only ${live.available} left (threshold ${offer.lowStockThreshold})`;
+    const held =
+      live.held > 0 ? ` ${live.held} units are in carts and come back if they expire.` : '';
+    await this.deps.notifier.notify({
+      organizationId: offer.organizationId,
+      kind: `offer.${level}`,
+      title: headline,
+      body: [
+        `${live.sold} sold of ${live.reserved} reserved.${held}`,
+        ...pivots.lines,
+        ...(pivots.lines.length === 0
+          ? ['No substitution rule or fallback bundle is set for this offer.']
+          : []),
+      ].join('\n'),
+      link: `/offers/${offer.id}`,
+      recipients: { roles: ['owner', 'producer', 'host', 'inventory_lead', 'social_ops'] },
+      data: {
+        offerId: offer.id,
+        level,
+        available: live.available,
+        held: live.held,
+        sold: live.sold,
+        reserved: live.reserved,
+        substitutes: pivots.substitutes,
+        fallbackOfferId: offer.fallbackOfferId,
+      },
+    });
+  }
+
+  /** What the host can pivot to: substitute SKUs with their stock, and the fallback bundle. */
+  private async pivotsFor(offer: OfferRow) {
+    const rules = offer.substitutions;
+    const skus = await this.deps.repository.findSkus(offer.organizationId, [
+      ...rules.flatMap((rule) => [rule.skuId, rule.substituteSkuId]),
+    ]);
+    const named = new Map(skus.map((sku) => [sku.id, sku]));
+    const substitutes = rules.flatMap((rule) => {
+      const original = named.get(rule.skuId);
+      const substitute = named.get(rule.substituteSkuId);
+      if (!original || !substitute) return [];
+      return [
+        {
+          skuId: rule.skuId,
+          skuCode: original.code,
+          substituteSkuId: substitute.id,
+          substituteCode: substitute.code,
+          substituteTitle: substitute.title,
+          stockOnHand: substitute.stockOnHand,
+        },
+      ];
+    });
+    const lines = substitutes.map(
+      (entry) =>
+        `Substitute ${entry.skuCode} with ${entry.substituteCode} (${entry.substituteTitle}): ${entry.stockOnHand} on hand.`,
+    );
+    if (offer.fallbackOfferId) {
+      const fallback = await this.deps.repository.findOffer(
+        offer.organizationId,
+        offer.fallbackOfferId,
+      );
+      if (fallback) lines.push(`Fallback bundle: ${fallback.title} (${fallback.status}).`);
+    }
+    return { lines, substitutes };
+  }
+}

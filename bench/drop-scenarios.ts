@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
 import { clientSideAudit, type DropResult } from './drop-runner.js';
 import {
   type DropSpec,
@@ -20,6 +21,8 @@ export interface BenchOptions {
   only: Set<string> | null;
   drops: DropSpec[];
   postgresUrl: string;
+  /** Redis for the "Mydrop with Redis" row; every key it writes starts with a run prefix. */
+  redisUrl: string;
   pgClients: number;
 }
 
@@ -121,12 +124,17 @@ export class DropBench {
   }
 
   /** Mydrop's server as a process, on PGlite or (with a URL) PostgreSQL; audited at the end. */
-  async runOverHttp(key: string, name: string, databaseUrl?: string): Promise<void> {
+  async runOverHttp(
+    key: string,
+    name: string,
+    databaseUrl?: string,
+    env: Record<string, string> = {},
+  ): Promise<void> {
     const head = row(key, name, 'mydrop', 'http', networkTtlSeconds);
     this.progress(`start ${name}: starting the server`);
     let server: MydropOverHttp | undefined;
     try {
-      server = await MydropOverHttp.start(databaseUrl);
+      server = await MydropOverHttp.start(databaseUrl, env);
       await server.measure(warmupDrop, this.plan(`${key}-warmup`, warmupDrop, 5_000, null));
     } catch (error) {
       await server?.abort();
@@ -158,15 +166,40 @@ export class DropBench {
     }
   }
 
-  addRedis(): void {
-    const head = row('redis', 'Mydrop with Redis', 'mydrop', 'http', null);
-    this.rows.push({
-      ...head,
-      drop: null,
-      result: null,
-      audit: null,
-      note: 'not implemented in Mydrop yet',
-    });
+  /**
+   * Mydrop sharing its offers through Redis (REDIS_URL) on a PostgreSQL database: the
+   * configuration of several server processes, measured here with one.
+   */
+  async runRedis(postgresReachable: boolean): Promise<void> {
+    const name = 'Mydrop with Redis (+ PostgreSQL), over HTTP';
+    const problem = postgresReachable
+      ? await redisProblem(this.options.redisUrl)
+      : `no PostgreSQL at ${this.options.postgresUrl}`;
+    if (problem) {
+      const head = row('redis', name, 'mydrop', 'http', networkTtlSeconds);
+      this.rows.push({
+        ...head,
+        drop: null,
+        result: null,
+        audit: null,
+        note: `skipped: ${problem}`,
+      });
+      return;
+    }
+    const prefix = `mydrop-bench:${runId}:`;
+    const dropKeys = () => deleteRedisKeys(this.options.redisUrl, prefix);
+    this.cleanups.add(dropKeys);
+    try {
+      await this.withScratchDatabase((url) =>
+        this.runOverHttp('redis', name, url, {
+          REDIS_URL: this.options.redisUrl,
+          MYDROP_REDIS_PREFIX: prefix,
+        }),
+      );
+    } finally {
+      this.cleanups.delete(dropKeys);
+      await dropKeys();
+    }
   }
 
   /** Mydrop on PostgreSQL and both baselines, each in a database of its own. */
@@ -245,6 +278,35 @@ export class DropBench {
       this.cleanups.delete(database.drop);
       await database.drop();
     }
+  }
+}
+
+async function redisProblem(url: string): Promise<string | undefined> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.ping();
+    return undefined;
+  } catch (error) {
+    return `no Redis at ${url}: ${summary(error)}`;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Removes every key the run wrote (SCAN, never KEYS, so a shared Redis is not blocked). */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 

@@ -23,7 +23,7 @@ import { measureDecisionCore } from './scenarios/in-process.js';
  * targets and anything that went wrong.
  */
 const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--shoppers=N]
-  [--postgres=URL] [--pg-clients=N]
+  [--postgres=URL] [--redis=URL] [--pg-clients=N]
 --quick       2,000 shoppers per drop instead of 20,000 (x10 in process)
 --only        noop, bare-http, embedded, engine, http-pglite, redis, http-postgres,
               for-update, conditional-update
@@ -31,6 +31,8 @@ const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--sho
 --postgres    admin URL of the PostgreSQL server, default BENCH_POSTGRES_URL or
               ${defaultPostgresUrl};
               the run creates and drops mydrop_bench_* databases
+--redis       Redis for the "with Redis" row, default BENCH_REDIS_URL or
+              redis://127.0.0.1:6379; the run deletes the keys it wrote
 --pg-clients  pg pool size of the baselines (default 64)`;
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -49,6 +51,7 @@ function parseOptions(argv: string[]): BenchOptions {
     only: only ? new Set(only) : null,
     drops: drops ? dropSpecs.filter((drop) => drops.includes(drop.id)) : [...dropSpecs],
     postgresUrl: value('postgres') ?? process.env.BENCH_POSTGRES_URL ?? defaultPostgresUrl,
+    redisUrl: value('redis') ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     pgClients: Number(value('pg-clients') ?? 64),
   };
 }
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   if (bench.wants('http-pglite')) {
     await bench.runOverHttp('http-pglite', 'Mydrop embedded, over HTTP (PGlite)');
   }
-  if (bench.wants('redis')) bench.addRedis();
+  if (bench.wants('redis')) await bench.runRedis(postgres !== null);
   await bench.runPostgres(postgres !== null);
   measureDecisionCore(options.shoppers, ceilingDrop.units); // warm-up
   const core = measureDecisionCore(options.inProcessShoppers, ceilingDrop.units);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from './db/database.js';
@@ -7,6 +8,7 @@ import { buildApp } from './http/app.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { createDemoWorkspace, readDemoFile, writeDemoFile } from './modules/demo/index.js';
+import { RedisOfferStore } from './modules/drops/index.js';
 import { createServices, type Services } from './services.js';
 
 /** Composition root: config -> database -> migrations -> services -> HTTP server. */
@@ -33,6 +35,8 @@ export async function startMydrop(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<RunningMydrop> {
   const database = await openMydropDatabase(config);
+  // With REDIS_URL, offers are shared with the other server processes through Redis.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const services = createServices({
     db: database.db,
     clock: systemClock,
@@ -42,6 +46,11 @@ export async function startMydrop(
     sandboxPayments: config.sandboxPayments,
     mail: config.mail,
     baseUrl: config.baseUrl,
+    ...(redis
+      ? {
+          offerStore: (deps) => new RedisOfferStore({ ...deps, redis, prefix: config.redisPrefix }),
+        }
+      : {}),
   });
   // Books of armed and live offers come back before the first request: holds, sales, expiries.
   await services.offerStore.recover();
@@ -69,7 +78,10 @@ export async function startMydrop(
     logger,
     baseUrl: config.baseUrl,
     trustProxy: config.trustProxy,
-    pingDatabase: database.ping,
+    pingDatabase: async () => {
+      await database.ping();
+      await redis?.ping();
+    },
     version,
   });
   await app.listen({ port: config.port, host: config.host });
@@ -93,9 +105,24 @@ export async function startMydrop(
       await app.close();
       await services.offerStore.stop();
       await services.scheduler.stop();
+      await redis?.quit();
       await database.close();
     })();
     return stopping;
   };
   return { app, url, services, database, stop };
+}
+
+/** Connects before serving, so a wrong REDIS_URL stops the start with a clear message. */
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  // The URL may carry a password: log where it points, never the URL itself.
+  redis.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw new Error(`REDIS_URL: cannot connect to Redis (${(error as Error).message})`);
+  }
+  return redis;
 }

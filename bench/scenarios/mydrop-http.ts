@@ -27,7 +27,11 @@ export class MydropOverHttp {
     private readonly databaseUrl: string | undefined,
   ) {}
 
-  static async start(databaseUrl?: string): Promise<MydropOverHttp> {
+  /** On PGlite, or on PostgreSQL with `databaseUrl`; `env` adds settings such as REDIS_URL. */
+  static async start(
+    databaseUrl?: string,
+    env: Record<string, string> = {},
+  ): Promise<MydropOverHttp> {
     const dataDir = temporaryDataDir();
     let server: ServerProcess;
     try {
@@ -41,6 +45,7 @@ export class MydropOverHttp {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...env,
       });
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });

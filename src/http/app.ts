@@ -30,7 +30,7 @@ export interface AppOptions {
   logger: Logger;
   baseUrl: string;
   trustProxy: boolean;
-  /** Throws when the database does not answer; backs /readyz. */
+  /** Throws when the database (or Redis, when offers are shared) does not answer; backs /readyz. */
   pingDatabase(): Promise<void>;
   version: string;
   consoleDistDir?: string;

@@ -277,8 +277,8 @@ describe('offers, inventory and orders', () => {
     expect(paused.json().status).toBe('paused');
   });
 
-  it('rebuilds live counts, holds and idempotency answers after a restart', async () => {
-    const { offerId } = await liveOffer(context.app, acme, { units: 10 });
+  it('rebuilds live counts, holds, idempotency answers and buyer limits after a restart', async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 10, perBuyerLimit: 2 });
     const first = (await claim(context.app, offerId, 'keeper', { key: 'before-restart' })).json();
     const { holdId } = (await claim(context.app, offerId, 'payer', { quantity: 2 })).json();
     await context.app.inject({
@@ -309,6 +309,13 @@ describe('offers, inventory and orders', () => {
       'before-restart',
     );
     expect(retry.holdId).toBe(first.holdId);
+    // The payer bought their two: the limit per buyer still holds after the restart.
+    const more = await restarted.shopper.decideClaim(
+      offerId,
+      { shopper: 'payer', quantity: 1 },
+      null,
+    );
+    expect(more).toMatchObject({ ok: false, code: 'limit_reached' });
     await restarted.offerStore.stop();
   });
 });

@@ -308,6 +308,20 @@ export class DropsRepository {
     return row?.soldUnits ?? 0;
   }
 
+  /** Units of paid orders per shopper: the per-buyer limit counts them after a restart. */
+  async unitsBoughtByShopper(
+    offerId: string,
+  ): Promise<Array<{ shopperId: string; units: number }>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['shopperId', sql<number>`sum(quantity)::int`.as('units')])
+      .where('offerId', '=', offerId)
+      .where('status', '=', 'paid')
+      .groupBy('shopperId')
+      .execute();
+    return rows.map((row) => ({ shopperId: row.shopperId, units: Number(row.units) }));
+  }
+
   /**
    * Records a sale. The database has the last word: the hold must still be `held` and the
    * offer's sold count must stay within its reserve, otherwise nothing is written and the

@@ -219,9 +219,10 @@ export class EmbeddedOfferStore implements OfferStore {
 
   /** Loads (or reloads) an offer's book: reserved units, units sold, holds still open. */
   private async load(offer: OfferRow): Promise<OfferBook> {
-    const [sold, holds] = await Promise.all([
+    const [sold, holds, bought] = await Promise.all([
       this.deps.repository.soldUnits(offer.id),
       this.deps.repository.listHolds(offer.id),
+      this.deps.repository.unitsBoughtByShopper(offer.id),
     ]);
     const book = new OfferBook({
       offerId: offer.id,
@@ -234,6 +235,8 @@ export class EmbeddedOfferStore implements OfferStore {
       opensAt: offer.startsAt?.getTime() ?? null,
       closesAt: offer.endsAt?.getTime() ?? null,
     });
+    // The per-buyer limit counts what each shopper already bought, not only open holds.
+    for (const { shopperId, units } of bought) book.restoreBought(shopperId, units);
     for (const hold of holds) {
       const restored: BookHold = {
         id: hold.id,

@@ -8,9 +8,10 @@ export { type Offer, type OfferInput, OffersService } from './offers.service.js'
 export { ordersRoutes } from './orders.routes.js';
 export { fulfilmentStatuses, OrdersService } from './orders.service.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
+export { RedisOfferStore } from './redis-offer-store.js';
 export { shopperRoutes } from './shopper.routes.js';
-export { type StockAlert, StockWatch } from './stock-watch.js';
 export { ShopperService } from './shopper.service.js';
+export { type StockAlert, StockWatch } from './stock-watch.js';
 export {
   createStripeClient,
   StripePaymentProvider,

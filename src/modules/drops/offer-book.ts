@@ -183,6 +183,11 @@ export class OfferBook {
     return hold;
   }
 
+  /** After a restart: units a shopper bought count toward the per-buyer limit. */
+  restoreBought(shopperId: string, units: number): void {
+    this.unitsByShopper.set(shopperId, this.unitsOf(shopperId) + units);
+  }
+
   /** Undoes a claim whose write failed, so an unacknowledged hold does not keep units. */
   revokeHold(holdId: string): void {
     const hold = this.holds.get(holdId);

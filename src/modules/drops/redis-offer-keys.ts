@@ -1,0 +1,150 @@
+import type { HoldRow, OfferRow } from './drops.repository.js';
+import type { ClaimRefusal } from './offer-book.js';
+import type { StoreHold } from './offer-store.js';
+
+/**
+ * How an offer lives in Redis. Every key of one offer carries the hash tag `{offer:<id>}`, so
+ * all of them sit in one hash slot and one script may touch them all (also on Redis Cluster).
+ * The scripts receive them in this order as KEYS[1..7]:
+ * - state:   hash status, reserved, held, sold, limit, ttl, opensAt, closesAt, org, pending
+ * - holds:   hash hold id -> StoredHold (JSON)
+ * - exp:     sorted set of held holds by expiresAt (what may expire)
+ * - paying:  sorted set of holds checking out by expiresAt (what may be stuck)
+ * - buyers:  hash shopper -> units held, paying or bought (the per-buyer limit)
+ * - answers: hash idempotency key -> first answer ('h:<expiresAt>:<holdId>' or 'r:<refusal>')
+ * - wait:    list of '<quantity>|<shopper>', first come first served
+ */
+const offerKeyNames = ['state', 'holds', 'exp', 'paying', 'buyers', 'answers', 'wait'] as const;
+
+export interface OfferKeys {
+  /** KEYS[1..7] of every script. */
+  all: string[];
+  state: string;
+  holds: string;
+  wait: string;
+}
+
+export function offerKeys(prefix: string, offerId: string): OfferKeys {
+  const tag = `${prefix}{offer:${offerId}}`;
+  return {
+    all: offerKeyNames.map((name) => `${tag}:${name}`),
+    state: `${tag}:state`,
+    holds: `${tag}:holds`,
+    wait: `${tag}:wait`,
+  };
+}
+
+/**
+ * The offers the sweeper visits. Outside every offer's slot, so no script writes it: it is only
+ * an index, and an id whose offer has no state any more is dropped from it.
+ */
+export const offerIndexKey = (prefix: string): string => `${prefix}offers`;
+
+/** A hold as the scripts keep it; short names because a drop holds thousands of them. */
+export interface StoredHold {
+  /** shopper */ s: string;
+  /** quantity */ q: number;
+  /** createdAt */ c: number;
+  /** expiresAt */ e: number;
+  st: 'held' | 'checking_out';
+  /** idempotency key, offer code, traffic source: absent when null (cjson reads null as a truthy value). */
+  k?: string;
+  oc?: string;
+  ts?: string;
+}
+
+/** An open hold row, as the load script restores it (held: payment pins do not survive). */
+export function storedHoldOf(row: HoldRow): StoredHold {
+  return {
+    s: row.shopperId,
+    q: row.quantity,
+    c: row.createdAt.getTime(),
+    e: row.expiresAt.getTime(),
+    st: 'held',
+    ...(row.idempotencyKey === null ? {} : { k: row.idempotencyKey }),
+    ...(row.offerCode === null ? {} : { oc: row.offerCode }),
+    ...(row.trafficSource === null ? {} : { ts: row.trafficSource }),
+  };
+}
+
+export function storeHoldOf(
+  id: string,
+  offerId: string,
+  organizationId: string,
+  encoded: string,
+): StoreHold {
+  const stored = JSON.parse(encoded) as StoredHold;
+  return {
+    id,
+    offerId,
+    organizationId,
+    shopperId: stored.s,
+    quantity: stored.q,
+    createdAt: stored.c,
+    expiresAt: stored.e,
+    state: stored.st,
+    idempotencyKey: stored.k ?? null,
+    offerCode: stored.oc ?? null,
+    trafficSource: stored.ts ?? null,
+  };
+}
+
+export function holdAnswer(holdId: string, expiresAt: number): string {
+  return `h:${expiresAt}:${holdId}`;
+}
+
+export type DecidedAnswer =
+  | { ok: true; holdId: string; expiresAt: number }
+  | { ok: false; code: ClaimRefusal };
+
+export function parseAnswer(answer: string): DecidedAnswer {
+  if (answer.startsWith('r:')) return { ok: false, code: answer.slice(2) as ClaimRefusal };
+  const separator = answer.indexOf(':', 2);
+  return {
+    ok: true,
+    expiresAt: Number(answer.slice(2, separator)),
+    holdId: answer.slice(separator + 1),
+  };
+}
+
+/** An optional script argument: '' for null, '=' and the value otherwise (so '' stays a value). */
+export function optionalArg(value: string | null): string {
+  return value === null ? '' : `=${value}`;
+}
+
+/** A number script argument that may be null ('' then, which the scripts read as nil). */
+export function numberArg(value: number | null): string {
+  return value === null ? '' : String(value);
+}
+
+/**
+ * The load script's arguments (before the spare ids): the offer's terms, its sold units, its
+ * open holds (held again: a payment pin does not survive a reload) and the first answers of
+ * holds that ended.
+ */
+export function loadArgs(
+  offer: OfferRow,
+  sold: number,
+  holds: readonly HoldRow[],
+  now: number,
+  bought: ReadonlyArray<{ shopperId: string; units: number }>,
+): Array<string | number> {
+  const open = holds.filter((row) => row.status === 'held');
+  const answered = holds.filter((row) => row.status !== 'held' && row.idempotencyKey !== null);
+  return [
+    offer.organizationId,
+    offer.status,
+    offer.reservedUnits,
+    sold,
+    numberArg(offer.perBuyerLimit),
+    offer.holdTtlSeconds * 1000,
+    numberArg(offer.startsAt?.getTime() ?? null),
+    numberArg(offer.endsAt?.getTime() ?? null),
+    now,
+    JSON.stringify(open.map((row) => [row.id, storedHoldOf(row)])),
+    JSON.stringify(
+      answered.map((row) => [row.idempotencyKey, holdAnswer(row.id, row.expiresAt.getTime())]),
+    ),
+    JSON.stringify(bought.map((entry) => [entry.shopperId, entry.units])),
+  ];
+}

@@ -1,0 +1,128 @@
+/**
+ * The Lua every offer script starts with (redis-offer-scripts.ts): its keys, the offer's
+ * counts, its holds and the waitlist promotion, as OfferBook keeps them.
+ */
+export const offerPrelude = `
+local stateKey, holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+
+-- Lua formats large numbers as 1.7e+12: epoch milliseconds are written as integers instead.
+local function int(n) return string.format('%d', n) end
+
+-- An optional argument is '' for null and '=' .. value otherwise, so '' stays a value.
+local function optional(arg)
+  if arg == '' then return nil end
+  return string.sub(arg, 2)
+end
+
+local function argsFrom(first)
+  local values = {}
+  for i = first, #ARGV do values[#values + 1] = ARGV[i] end
+  return values
+end
+
+-- The counts are read once and written back once, and only if they changed: most claims in a
+-- drop are refusals, which then write nothing.
+local function loadBook()
+  local v = redis.call('HMGET', stateKey, 'status', 'reserved', 'held', 'sold', 'limit', 'ttl',
+    'opensAt', 'closesAt', 'org', 'pending')
+  if not v[1] then return nil end
+  local book = { status = v[1], reserved = tonumber(v[2]), held = tonumber(v[3]),
+    sold = tonumber(v[4]), limit = tonumber(v[5]), ttl = tonumber(v[6]), opensAt = tonumber(v[7]),
+    closesAt = tonumber(v[8]), org = v[9], pending = v[10] == '1' }
+  book.saved = { book.status, book.reserved, book.held, book.sold, book.pending }
+  return book
+end
+
+local function saveBook(book)
+  local s = book.saved
+  if s[1] == book.status and s[2] == book.reserved and s[3] == book.held and s[4] == book.sold
+    and s[5] == book.pending then return end
+  redis.call('HSET', stateKey, 'status', book.status, 'reserved', int(book.reserved),
+    'held', int(book.held), 'sold', int(book.sold), 'pending', book.pending and '1' or '0')
+end
+
+local function available(book) return book.reserved - book.held - book.sold end
+
+local function unitsOf(shopper) return tonumber(redis.call('HGET', buyersKey, shopper)) or 0 end
+
+local function addUnits(shopper, delta)
+  local units = unitsOf(shopper) + delta
+  if units > 0 then redis.call('HSET', buyersKey, shopper, int(units))
+  else redis.call('HDEL', buyersKey, shopper) end
+end
+
+local function readHold(id)
+  local raw = redis.call('HGET', holdsKey, id)
+  if not raw then return nil end
+  return cjson.decode(raw)
+end
+
+local function holdAnswer(id, hold) return 'h:' .. int(hold.e) .. ':' .. id end
+
+local function addHold(book, id, hold)
+  redis.call('HSET', holdsKey, id, cjson.encode(hold))
+  redis.call('ZADD', expKey, int(hold.e), id)
+  book.held = book.held + hold.q
+  addUnits(hold.s, hold.q)
+  if hold.k then redis.call('HSET', answersKey, hold.k, holdAnswer(id, hold)) end
+end
+
+local function dropHold(book, id, hold)
+  redis.call('HDEL', holdsKey, id)
+  redis.call('ZREM', expKey, id)
+  redis.call('ZREM', payingKey, id)
+  book.held = book.held - hold.q
+  addUnits(hold.s, -hold.q)
+end
+
+-- Holds being paid for are not in the expiry set (they cannot expire): no check needed here
+-- beyond stale entries.
+local function expireDue(book, now)
+  local expired = {}
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', expKey, '-inf', int(now))) do
+    local hold = readHold(id)
+    if hold and hold.st == 'held' and hold.e <= now then
+      dropHold(book, id, hold)
+      expired[#expired + 1] = id
+    else
+      redis.call('ZREM', expKey, id)
+    end
+  end
+  return expired
+end
+
+-- OfferBook.afterRelease: first come, first served; an entry over the per-buyer limit is
+-- dropped, the first that does not fit stops the line. When the spare ids run out the rest is
+-- left 'pending' and the next script (at the latest the next sweep) goes on.
+local function promote(book, released, now, ids, promoted)
+  if not (released or book.pending) then return end
+  book.pending = false
+  if book.status ~= 'live' then return end
+  local used = 0
+  while true do
+    local entry = redis.call('LINDEX', waitKey, 0)
+    if not entry then return end
+    local bar = string.find(entry, '|', 1, true)
+    local quantity = tonumber(string.sub(entry, 1, bar - 1))
+    local shopper = string.sub(entry, bar + 1)
+    if available(book) < quantity then return end
+    if book.limit and unitsOf(shopper) + quantity > book.limit then
+      redis.call('LPOP', waitKey)
+    else
+      local id = ids[used + 1]
+      if not id then
+        book.pending = true
+        return
+      end
+      used = used + 1
+      redis.call('LPOP', waitKey)
+      local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held',
+        ts = 'waitlist' }
+      addHold(book, id, hold)
+      promoted[#promoted + 1] = id
+      promoted[#promoted + 1] = cjson.encode(hold)
+    end
+  end
+end
+`;

@@ -1,0 +1,290 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { offerPrelude } from './redis-offer-prelude.js';
+
+/**
+ * The Lua scripts of the Redis offer store: one atomic script per decision, so no two
+ * processes can both take the last unit (Redis runs one script at a time). Each script is
+ * OfferBook's method of the same name, rewritten over the offer's keys; offer-book.ts stays the
+ * reference and redis-offer-store.test.ts checks both give the same answers.
+ *
+ * Every script receives the offer's seven keys (redis-offer-keys.ts), all in one hash slot, and
+ * never builds a key name itself, so the scripts also run on Redis Cluster. Hold ids come from
+ * the caller (the holds.id column is a uuid and Lua has no UUID generator): scripts that may
+ * hand released units to the waitlist take spare ids as their last arguments.
+ */
+
+/**
+ * Loads an offer from its rows, only if absent: other processes may already be deciding on it.
+ * ARGV: org, status, reserved, sold, limit?, ttlMs, opensAt?, closesAt?, now, open holds (JSON
+ * [[id, hold]]), remembered answers (JSON [[key, answer]]), units bought per shopper (JSON
+ * [[shopper, units]], paid orders: the per-buyer limit counts them), spare ids.
+ */
+const load = `
+if redis.call('EXISTS', stateKey) == 1 then return false end
+redis.call('HSET', stateKey, 'org', ARGV[1], 'status', ARGV[2], 'reserved', ARGV[3], 'held', '0',
+  'sold', ARGV[4], 'limit', ARGV[5], 'ttl', ARGV[6], 'opensAt', ARGV[7], 'closesAt', ARGV[8],
+  'pending', '0')
+-- Leftovers without a state (a partial flush) would count twice: the rows are the record.
+redis.call('DEL', holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey)
+for _, entry in ipairs(cjson.decode(ARGV[12])) do
+  redis.call('HINCRBY', buyersKey, entry[1], entry[2])
+end
+local book = loadBook()
+for _, entry in ipairs(cjson.decode(ARGV[10])) do addHold(book, entry[1], entry[2]) end
+for _, entry in ipairs(cjson.decode(ARGV[11])) do
+  redis.call('HSET', answersKey, entry[1], entry[2])
+end
+local now = tonumber(ARGV[9])
+local expired = expireDue(book, now)
+local promoted = {}
+promote(book, #expired > 0, now, argsFrom(13), promoted)
+saveBook(book)
+return { 'loaded', book.org, expired, promoted }
+`;
+
+/** ARGV: status. */
+const setStatus = `
+if redis.call('EXISTS', stateKey) == 0 then return 0 end
+redis.call('HSET', stateKey, 'status', ARGV[1])
+return 1
+`;
+
+/**
+ * OfferBook.claim. ARGV: now, quantity, shopper, key?, offerCode?, trafficSource?, holdId,
+ * spare ids. Answers [answer, org, expired ids, promoted, replayed (0|1)], or nil without a book.
+ */
+const claim = `
+local book = loadBook()
+if not book then return false end
+local key = optional(ARGV[4])
+if key then
+  local first = redis.call('HGET', answersKey, key)
+  if first then return { first, book.org, {}, {}, 1 } end
+end
+local now, quantity, shopper = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local expired = expireDue(book, now)
+local promoted = {}
+promote(book, #expired > 0, now, argsFrom(8), promoted)
+local answer
+if book.status == 'closed' then answer = 'r:closed'
+elseif book.status == 'paused' then answer = 'r:paused'
+elseif book.status ~= 'live' then answer = 'r:not_live'
+elseif book.closesAt and now >= book.closesAt then answer = 'r:closed'
+elseif book.opensAt and now < book.opensAt then answer = 'r:not_live'
+elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
+elseif available(book) < quantity then answer = 'r:sold_out'
+else
+  local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held', k = key,
+    oc = optional(ARGV[5]), ts = optional(ARGV[6]) }
+  addHold(book, ARGV[7], hold)
+  answer = holdAnswer(ARGV[7], hold)
+end
+-- A closed offer's keys expire (see close); writing a new key now would outlive them. Its
+-- answer to any new key is 'closed' anyway, so there is nothing to remember.
+if key and book.status ~= 'closed' then redis.call('HSET', answersKey, key, answer) end
+saveBook(book)
+return { answer, book.org, expired, promoted, 0 }
+`;
+
+/**
+ * OfferBook.revokeHold: the hold's write failed, so it was never acknowledged; its units
+ * return and its key's answer is forgotten (a retry decides afresh). ARGV: holdId, key?.
+ */
+const revoke = `
+local book = loadBook()
+if not book then return 0 end
+local id = ARGV[1]
+local hold = readHold(id)
+if hold then
+  dropHold(book, id, hold)
+  saveBook(book)
+end
+local key = optional(ARGV[2])
+local answer = key and redis.call('HGET', answersKey, key)
+if answer and string.sub(answer, 1, 2) == 'h:' and string.sub(answer, -#id) == id then
+  redis.call('HDEL', answersKey, key)
+end
+return hold and 1 or 0
+`;
+
+/** OfferBook.releaseHold. ARGV: holdId, now, spare ids. */
+const release = `
+local book = loadBook()
+if not book then return false end
+local id = ARGV[1]
+local hold = readHold(id)
+if not hold or hold.st ~= 'held' then return { 0, book.org, {}, {} } end
+dropHold(book, id, hold)
+local promoted = {}
+promote(book, true, tonumber(ARGV[2]), argsFrom(3), promoted)
+saveBook(book)
+return { 1, book.org, {}, promoted }
+`;
+
+/** Joins the waitlist of a live offer (as the embedded store). ARGV: shopper, quantity. */
+const joinWaitlist = `
+local status = redis.call('HGET', stateKey, 'status')
+if not status then return false end
+if status == 'paused' then return 'paused' end
+if status ~= 'live' then return 'closed' end
+return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1])
+`;
+
+/**
+ * OfferBook.beginCheckout, with the reason of a refusal. The pinned hold leaves the expiry set
+ * for the paying set, where the sweeper finds it if its process dies mid-payment.
+ * ARGV: holdId, now.
+ */
+const beginCheckout = `
+local id = ARGV[1]
+local hold = readHold(id)
+if not hold then return 'missing' end
+if hold.st == 'checking_out' then return 'busy' end
+if hold.e <= tonumber(ARGV[2]) then return 'expired' end
+hold.st = 'checking_out'
+local encoded = cjson.encode(hold)
+redis.call('HSET', holdsKey, id, encoded)
+redis.call('ZREM', expKey, id)
+redis.call('ZADD', payingKey, int(hold.e), id)
+return encoded
+`;
+
+/** OfferBook.abortCheckout: answers the units that leave a closed offer. ARGV: holdId. */
+const abortCheckout = `
+local book = loadBook()
+if not book then return 0 end
+local id = ARGV[1]
+local hold = readHold(id)
+if not hold or hold.st ~= 'checking_out' then return 0 end
+if book.status == 'closed' then
+  dropHold(book, id, hold)
+  book.reserved = book.reserved - hold.q
+  saveBook(book)
+  return hold.q
+end
+hold.st = 'held'
+redis.call('HSET', holdsKey, id, cjson.encode(hold))
+redis.call('ZREM', payingKey, id)
+redis.call('ZADD', expKey, int(hold.e), id)
+return 0
+`;
+
+/** OfferBook.completeSale: the units stay counted against the shopper's limit. ARGV: holdId. */
+const completeSale = `
+local book = loadBook()
+if not book then return 0 end
+local id = ARGV[1]
+local hold = readHold(id)
+if not hold then return 0 end
+redis.call('HDEL', holdsKey, id)
+redis.call('ZREM', expKey, id)
+redis.call('ZREM', payingKey, id)
+book.held = book.held - hold.q
+book.sold = book.sold + hold.q
+saveBook(book)
+return 1
+`;
+
+/** OfferBook.unsell. ARGV: shopper, quantity, restock (1|0), now, spare ids. */
+const unsell = `
+local book = loadBook()
+if not book then return false end
+local quantity, restock = tonumber(ARGV[2]), ARGV[3] == '1'
+book.sold = book.sold - quantity
+addUnits(ARGV[1], -quantity)
+if not restock then book.reserved = book.reserved - quantity end
+local promoted = {}
+promote(book, restock, tonumber(ARGV[4]), argsFrom(5), promoted)
+saveBook(book)
+return { 'unsold', book.org, {}, promoted }
+`;
+
+/**
+ * OfferBook.close. Then every key of the offer expires after ARGV[1] seconds, so Redis does
+ * not keep closed offers forever; until then late payments still complete or abort, and
+ * retries still get their first answers.
+ */
+const close = `
+local book = loadBook()
+if not book then return false end
+book.status = 'closed'
+book.pending = false
+local released = {}
+local entries = redis.call('HGETALL', holdsKey)
+for i = 1, #entries, 2 do
+  local hold = cjson.decode(entries[i + 1])
+  if hold.st == 'held' then
+    dropHold(book, entries[i], hold)
+    released[#released + 1] = entries[i]
+  end
+end
+local unsold = available(book)
+book.reserved = book.reserved - unsold
+redis.call('DEL', waitKey)
+saveBook(book)
+for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ARGV[1]) end
+return { unsold, book.org, released, {} }
+`;
+
+/**
+ * OfferBook.sweep, plus the holds pinned for payment since before ARGV[2] (their process
+ * probably died): the caller settles them from the database. ARGV: now, stuckBefore, spare ids.
+ */
+const sweep = `
+local book = loadBook()
+if not book then return false end
+local now = tonumber(ARGV[1])
+local expired = expireDue(book, now)
+local promoted = {}
+promote(book, #expired > 0, now, argsFrom(3), promoted)
+saveBook(book)
+local stuck = redis.call('ZRANGEBYSCORE', payingKey, '-inf', ARGV[2], 'LIMIT', 0, 20)
+return { 'swept', book.org, expired, promoted, stuck }
+`;
+
+export interface OfferScript {
+  readonly name: string;
+  readonly lua: string;
+  readonly sha: string;
+}
+
+function defineScript(name: string, body: string): OfferScript {
+  const lua = `${offerPrelude}\n${body}`;
+  return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+export const offerScripts = {
+  load: defineScript('load', load),
+  setStatus: defineScript('setStatus', setStatus),
+  claim: defineScript('claim', claim),
+  revoke: defineScript('revoke', revoke),
+  release: defineScript('release', release),
+  joinWaitlist: defineScript('joinWaitlist', joinWaitlist),
+  beginCheckout: defineScript('beginCheckout', beginCheckout),
+  abortCheckout: defineScript('abortCheckout', abortCheckout),
+  completeSale: defineScript('completeSale', completeSale),
+  unsell: defineScript('unsell', unsell),
+  close: defineScript('close', close),
+  sweep: defineScript('sweep', sweep),
+} as const;
+
+export type OfferScriptName = keyof typeof offerScripts;
+
+/**
+ * Runs a script by its SHA1 (the body is sent once per Redis server, not with every claim),
+ * falling back to EVAL, which also caches it, after a restart or failover emptied the cache.
+ */
+export async function runOfferScript(
+  redis: Redis,
+  script: OfferScript,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+): Promise<unknown> {
+  try {
+    return await redis.evalsha(script.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return redis.eval(script.lua, keys.length, ...keys, ...args);
+  }
+}

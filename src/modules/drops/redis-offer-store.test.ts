@@ -557,6 +557,24 @@ describe.skipIf(skip)('the Redis offer store', () => {
     });
   });
 
+  it('rebuilds an offer on sale from the database at the first claim after Redis lost it', async () => {
+    const namespace = usePrefix();
+    const offer = await createOffer({ reserved: 3 });
+    const store = storeOn(namespace.prefix);
+    await store.open(offer);
+    const first = await store.claim(offer.id, claimOf('ada', 1, 'key-ada'));
+    if (!first?.ok) throw new Error('claim refused');
+    await namespace.drop();
+    // No restart: the next claim finds no keys, reloads the offer and decides.
+    expect(await store.claim(offer.id, claimOf('ada', 1, 'key-ada'))).toEqual({
+      ...first,
+      replay: true,
+    });
+    expect(await store.claim(offer.id, claimOf('bob', 2, null))).toMatchObject({ ok: true });
+    expect(await store.counts(offer.id)).toMatchObject({ held: 3, available: 0 });
+    await store.stop();
+  });
+
   it('counts what a shopper bought toward the limit per buyer after a flush', async () => {
     const namespace = usePrefix();
     const offer = await createOffer({ reserved: 5, limit: 2 });

@@ -124,6 +124,27 @@ export class RedisOfferStore implements OfferStore {
   }
 
   async claim(offerId: string, request: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
+    const answer = await this.decideClaim(offerId, request);
+    // Redis lost the offer (restarted empty, or flushed) while it is still on sale: rebuild it
+    // from the database once and decide again, instead of refusing every shopper.
+    if (answer === undefined && (await this.reopen(offerId))) {
+      return this.decideClaim(offerId, request);
+    }
+    return answer;
+  }
+
+  /** Loads a booked offer whose keys are missing; true when it was loaded. */
+  private async reopen(offerId: string): Promise<boolean> {
+    const offer = await this.deps.repository.findOfferById(offerId);
+    if (!offer || !bookedStatuses.includes(offer.status as OfferStatus)) return false;
+    await this.open(offer);
+    return true;
+  }
+
+  private async decideClaim(
+    offerId: string,
+    request: StoreClaimRequest,
+  ): Promise<StoreClaimOutcome | undefined> {
     const holdId = randomUUID();
     const reply = await this.moveUnits('claim', offerId, [
       request.now,

@@ -46,6 +46,7 @@ const offerCacheMs = 1000;
  */
 export class PublicOffers {
   private readonly offers = new Map<string, CachedOffer>();
+  private readonly loading = new Map<string, Promise<CachedOffer>>();
 
   constructor(
     private readonly deps: { repository: DropsRepository; store: OfferStore; clock: Clock },
@@ -122,13 +123,50 @@ export class PublicOffers {
 
   forget(offerId: string): void {
     this.offers.delete(offerId);
+    this.loading.delete(offerId);
   }
 
-  /** The offer's row and items, from memory when read in the last second. */
+  /**
+   * The offer's row and items, from memory. A second after loading, the entry is still served
+   * while one refresh runs in the background: in a drop thousands of requests a second ask for
+   * the same offer (every sold-out answer names the fallback), and each expiry must not send
+   * them all to the database at once. Terms are frozen once approved; status and stock come
+   * from the offer store, never from here.
+   */
   async cached(offerId: string): Promise<CachedOffer> {
-    const now = Date.now();
     const cached = this.offers.get(offerId);
-    if (cached && now - cached.loadedAt < offerCacheMs) return cached;
+    if (cached) {
+      if (Date.now() - cached.loadedAt >= offerCacheMs) this.refresh(offerId);
+      return cached;
+    }
+    return this.refresh(offerId);
+  }
+
+  /** One load per offer at a time; callers arriving meanwhile share it. */
+  private refresh(offerId: string): Promise<CachedOffer> {
+    const inFlight = this.loading.get(offerId);
+    if (inFlight) return inFlight;
+    const load = this.load(offerId).then(
+      (entry) => {
+        // A forget() while loading wins: the row read may predate the change.
+        if (this.loading.get(offerId) === load) this.offers.set(offerId, entry);
+        return entry;
+      },
+      (error: unknown) => {
+        this.offers.delete(offerId);
+        throw error;
+      },
+    );
+    const settled = load.finally(() => {
+      if (this.loading.get(offerId) === load) this.loading.delete(offerId);
+    });
+    // A background refresh nobody awaits must not surface as an unhandled rejection.
+    settled.catch(() => {});
+    this.loading.set(offerId, load);
+    return load;
+  }
+
+  private async load(offerId: string): Promise<CachedOffer> {
     const row = await this.deps.repository.findOfferById(offerId);
     if (!row) throw notFound('offer', offerId);
     const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
@@ -140,8 +178,6 @@ export class PublicOffers {
       const sku = skus.find((candidate) => candidate.id === component.skuId);
       return { title: sku?.title ?? '', skuCode: sku?.code ?? '', quantity: component.quantity };
     });
-    const entry = { row, items, loadedAt: now };
-    this.offers.set(offerId, entry);
-    return entry;
+    return { row, items, loadedAt: Date.now() };
   }
 }

@@ -117,34 +117,19 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     if (state.unitsSold === plan.reserved) state.sellOutAt = performance.now();
   };
 
-  // The claims are awaited right here, not through a helper, so that the driver adds as little
-  // as possible per decision to what it measures.
-  const shop = async (lane: number, index: number, late: boolean): Promise<void> => {
-    const shopper = late ? shopperId(plan, index) : (shoppers[index] as string);
-    const key = late ? keyOf(plan, index) : (keys[index] as string);
-    let sentAt = performance.now();
-    let answer: ClaimAnswer;
+  /** Asks the target; a throw or a rejection becomes an error answer. */
+  const ask = (lane: number, shopper: string, key: string): ClaimAnswer | Promise<ClaimAnswer> => {
     try {
-      answer = await target.claim(lane, shopper, key);
+      const answer = target.claim(lane, shopper, key);
+      if (answer instanceof Promise) return answer.catch((error) => ({ error: String(error) }));
+      return answer;
     } catch (error) {
-      answer = { error: String(error) };
+      return { error: String(error) };
     }
-    record(answer, sentAt, late);
-    if (retriesClaim(index)) {
-      sentAt = performance.now();
-      let again: ClaimAnswer;
-      try {
-        again = await target.claim(lane, shopper, key);
-      } catch (error) {
-        again = { error: String(error) };
-      }
-      record(again, sentAt, late);
-      if ('hold' in answer) {
-        if (!('hold' in again) || again.hold !== answer.hold) state.retryMismatches += 1;
-      } else {
-        answer = again;
-      }
-    }
+  };
+
+  /** After the shopper's claims were answered: a winner pays later or walks away. */
+  const settle = (answer: ClaimAnswer, late: boolean) => {
     if (!('hold' in answer)) return;
     const winner = state.winners++;
     if (!late && abandonsHold(winner)) {
@@ -155,12 +140,62 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     payments.add(payment);
   };
 
+  /** The retry with the same key must get the first hold back. */
+  const retried = (answer: ClaimAnswer, again: ClaimAnswer): ClaimAnswer => {
+    if (!('hold' in answer)) return again;
+    if (!('hold' in again) || again.hold !== answer.hold) state.retryMismatches += 1;
+    return answer;
+  };
+
+  // Answers known at once are recorded synchronously: the driver adds as little as possible
+  // per decision to what it measures (no promise unless the target made one).
+  const shop = (lane: number, index: number, late: boolean): undefined | Promise<void> => {
+    const shopper = late ? shopperId(plan, index) : (shoppers[index] as string);
+    const key = late ? keyOf(plan, index) : (keys[index] as string);
+    const sentAt = performance.now();
+    const first = ask(lane, shopper, key);
+    if (first instanceof Promise) {
+      return first.then((answer) => {
+        record(answer, sentAt, late);
+        return retry(lane, index, late, shopper, key, answer);
+      });
+    }
+    record(first, sentAt, late);
+    return retry(lane, index, late, shopper, key, first);
+  };
+
+  const retry = (
+    lane: number,
+    index: number,
+    late: boolean,
+    shopper: string,
+    key: string,
+    answer: ClaimAnswer,
+  ): undefined | Promise<void> => {
+    if (!retriesClaim(index)) {
+      settle(answer, late);
+      return undefined;
+    }
+    const sentAt = performance.now();
+    const again = ask(lane, shopper, key);
+    if (again instanceof Promise) {
+      return again.then((second) => {
+        record(second, sentAt, late);
+        settle(retried(answer, second), late);
+      });
+    }
+    record(again, sentAt, late);
+    settle(retried(answer, again), late);
+    return undefined;
+  };
+
   let next = 0;
   await Promise.all(
     Array.from({ length: plan.lanes }, async (_, lane) => {
       let served = 0;
       while (next < plan.shoppers) {
-        await shop(lane, next++, false);
+        const pending = shop(lane, next++, false);
+        if (pending) await pending;
         // An in-process answer resolves as a microtask: without a turn of the event loop now
         // and then, timers (payments) and I/O (hold writes) would wait for the whole burst.
         if (++served % yieldEvery === 0) await new Promise(setImmediate);
@@ -210,7 +245,7 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
  */
 async function trickle(
   plan: WorkloadPlan,
-  shop: (lane: number, index: number) => Promise<void>,
+  shop: (lane: number, index: number) => undefined | Promise<void>,
   done: () => boolean,
 ): Promise<number> {
   const free = Array.from({ length: plan.lanes }, (_, lane) => lane);
@@ -222,7 +257,7 @@ async function trickle(
     while (sent < due && free.length > 0) {
       const lane = free.pop() as number;
       const index = plan.shoppers + sent++;
-      const flight: Promise<void> = shop(lane, index).finally(() => {
+      const flight: Promise<void> = Promise.resolve(shop(lane, index)).finally(() => {
         inFlight.delete(flight);
         free.push(lane);
       });

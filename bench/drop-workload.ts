@@ -62,7 +62,11 @@ export type ClaimAnswer = { hold: string } | { refused: string } | { error: stri
  * lanes, after a think time.
  */
 export interface DropTarget {
-  claim(lane: number, shopper: string, idempotencyKey: string): Promise<ClaimAnswer>;
+  /**
+   * An in-process target may answer at once (a refusal needs no durability wait): the driver
+   * then records it without a promise, as an embedding application would use it.
+   */
+  claim(lane: number, shopper: string, idempotencyKey: string): ClaimAnswer | Promise<ClaimAnswer>;
   /** Pays for a hold; answers whether an order was placed. */
   checkout(holdId: string): Promise<boolean>;
 }

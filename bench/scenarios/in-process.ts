@@ -3,7 +3,12 @@ import { systemClock } from '../../src/lib/clock.js';
 import { isAppError } from '../../src/lib/errors.js';
 import { newId, randomSecret } from '../../src/lib/ids.js';
 import type { Actor } from '../../src/modules/access/index.js';
-import { type EmbeddedOfferStore, OfferBook } from '../../src/modules/drops/index.js';
+import {
+  type ClaimDecision,
+  type EmbeddedOfferStore,
+  OfferBook,
+  type StoreClaimOutcome,
+} from '../../src/modules/drops/index.js';
 import { createServices, type Services } from '../../src/services.js';
 import { clientSideAudit, type DropResult, runDrop } from '../drop-runner.js';
 import {
@@ -32,7 +37,7 @@ export async function measureNoopCeiling(plan: WorkloadPlan): Promise<Measuremen
   let holds = 0;
   const answers = new Map<string, ClaimAnswer>();
   const target: DropTarget = {
-    async claim(_lane, _shopper, key) {
+    claim(_lane, _shopper, key) {
       const first = answers.get(key);
       if (first) return first;
       let answer = soldOut;
@@ -50,6 +55,19 @@ export async function measureNoopCeiling(plan: WorkloadPlan): Promise<Measuremen
   };
   const result = await runDrop(target, plan);
   return { result, audit: clientSideAudit(result, plan.reserved) };
+}
+
+function answerOf(decision: ClaimDecision): ClaimAnswer {
+  return decision.ok ? { hold: decision.holdId } : { refused: decision.code };
+}
+
+function refusalOf(error: unknown): ClaimAnswer {
+  return isAppError(error) ? { refused: error.code } : { error: String(error) };
+}
+
+function storeAnswerOf(outcome: StoreClaimOutcome | undefined): ClaimAnswer {
+  if (!outcome) return { error: 'no book' };
+  return outcome.ok ? { hold: outcome.holdId } : { refused: outcome.code };
 }
 
 /**
@@ -158,23 +176,24 @@ export class EmbeddedMydrop {
     const target: DropTarget =
       path === 'service'
         ? {
-            async claim(_lane, shopper, key) {
+            claim(_lane, shopper, key) {
               try {
-                const decision = await services.shopper.decideClaim(
+                const decision = services.shopper.decideClaim(
                   offerId,
                   { shopper, quantity: 1 },
                   key,
                 );
-                return decision.ok ? { hold: decision.holdId } : { refused: decision.code };
+                if (!(decision instanceof Promise)) return answerOf(decision);
+                return decision.then(answerOf, refusalOf);
               } catch (error) {
-                return isAppError(error) ? { refused: error.code } : { error: String(error) };
+                return refusalOf(error);
               }
             },
             checkout,
           }
         : {
-            async claim(_lane, shopper, key) {
-              const outcome = await store.claim(offerId, {
+            claim(_lane, shopper, key) {
+              const outcome = store.claim(offerId, {
                 shopperId: shopper,
                 quantity: 1,
                 idempotencyKey: key,
@@ -182,8 +201,9 @@ export class EmbeddedMydrop {
                 trafficSource: null,
                 now: Date.now(),
               });
-              if (!outcome) return { error: 'no book' };
-              return outcome.ok ? { hold: outcome.holdId } : { refused: outcome.code };
+              return outcome instanceof Promise
+                ? outcome.then(storeAnswerOf)
+                : storeAnswerOf(outcome);
             },
             checkout,
           };

@@ -2,7 +2,7 @@ export { DropsRepository } from './drops.repository.js';
 export { EmbeddedOfferStore } from './embedded-offer-store.js';
 export { HoldJournal } from './hold-journal.js';
 export { OfferBook } from './offer-book.js';
-export type { OfferStore } from './offer-store.js';
+export type { OfferStore, StoreClaimOutcome } from './offer-store.js';
 export { offersRoutes } from './offers.routes.js';
 export { type Offer, type OfferInput, OffersService } from './offers.service.js';
 export { ordersRoutes } from './orders.routes.js';
@@ -10,7 +10,7 @@ export { fulfilmentStatuses, OrdersService } from './orders.service.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
 export { RedisOfferStore } from './redis-offer-store.js';
 export { shopperRoutes } from './shopper.routes.js';
-export { ShopperService } from './shopper.service.js';
+export { type ClaimDecision, ShopperService } from './shopper.service.js';
 export { type StockAlert, StockWatch } from './stock-watch.js';
 export {
   createStripeClient,

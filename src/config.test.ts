@@ -89,6 +89,17 @@ describe('configuration', () => {
     });
   });
 
+  it('runs PGlite on the main thread or in a worker thread as MYDROP_PGLITE_THREAD says', () => {
+    const folder = dataDir();
+    expect(loadConfig({ MYDROP_DATA_DIR: folder }).pgliteThread).toBe('main');
+    expect(
+      loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'worker' }).pgliteThread,
+    ).toBe('worker');
+    expect(() => loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'thread' })).toThrow(
+      /MYDROP_PGLITE_THREAD/,
+    );
+  });
+
   it('shares offers through REDIS_URL only next to a PostgreSQL DATABASE_URL', () => {
     expect(() =>
       loadConfig({ MYDROP_DATA_DIR: dataDir(), REDIS_URL: 'redis://cache.internal:6379' }),

@@ -17,6 +17,7 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('localhost'),
   MYDROP_DATA_DIR: z.string().min(1).default('.mydrop'),
+  MYDROP_PGLITE_THREAD: z.enum(['main', 'worker']).default('main'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -68,6 +69,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** Where the embedded PGlite runs: on the event loop's thread or in a worker thread. */
+  pgliteThread: Environment['MYDROP_PGLITE_THREAD'];
   redisUrl: string | undefined;
   /** Every Redis key starts with it, so several deployments can share one Redis. */
   redisPrefix: string;
@@ -191,6 +194,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: environment.HOST,
     dataDir,
     databaseUrl: environment.DATABASE_URL,
+    pgliteThread: environment.MYDROP_PGLITE_THREAD,
     redisUrl: environment.REDIS_URL,
     redisPrefix: environment.MYDROP_REDIS_PREFIX,
     secret,

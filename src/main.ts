@@ -25,7 +25,11 @@ export const version: string = JSON.parse(
 ).version;
 
 export async function openMydropDatabase(config: Config): Promise<DatabaseHandle> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    pgliteThread: config.pgliteThread,
+  });
   await migrateToLatest(database.db);
   return database;
 }

@@ -12,7 +12,8 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
-import { PGliteDialect } from './pglite-dialect.js';
+import { type PGliteClient, PGliteDialect } from './pglite-dialect.js';
+import { PGliteWorkerClient } from './pglite-worker-client.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -30,6 +31,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite's folder; omitted means in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * Where PGlite runs: 'main', on the calling thread (default), or 'worker', in a worker
+   * thread so its SQL does not hold up the event loop that answers requests.
+   */
+  pgliteThread?: 'main' | 'worker' | undefined;
 }
 
 // pg returns int8 and numeric as strings; counts and sums here fit in a double.
@@ -54,14 +60,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       close: () => db.destroy(),
     };
   }
-  let pglite: PGlite;
-  if (options.dataDir) {
-    const folder = join(options.dataDir, 'pgdata');
-    mkdirSync(folder, { recursive: true });
-    pglite = new PGlite(folder);
-  } else {
-    pglite = new PGlite();
-  }
+  const folder = options.dataDir ? join(options.dataDir, 'pgdata') : undefined;
+  if (folder) mkdirSync(folder, { recursive: true });
+  const pglite: PGliteClient =
+    options.pgliteThread === 'worker'
+      ? new PGliteWorkerClient({ dataDir: folder })
+      : folder
+        ? new PGlite(folder)
+        : new PGlite();
   await pglite.waitReady;
   const db = new Kysely<Database>({
     dialect: new PGliteDialect(pglite),

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -12,13 +11,26 @@ import {
   type TransactionSettings,
 } from 'kysely';
 
+export interface PGliteResult<R> {
+  rows: R[];
+  affectedRows?: number | undefined;
+}
+
+/** What the dialect uses of PGlite: a PGlite itself, or a PGliteWorkerClient in front of one. */
+export interface PGliteClient {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  query<R>(sql: string, params: unknown[]): Promise<PGliteResult<R>>;
+  close(): Promise<void>;
+}
+
 /**
- * Kysely dialect for PGlite. PGlite is one connection on the calling thread, so the driver
+ * Kysely dialect for PGlite. PGlite is one connection (in this thread or a worker), so the driver
  * hands it out to one user at a time: a transaction holds it from BEGIN to COMMIT and other
  * queries wait their turn, which keeps transactions isolated exactly as on a server.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteClient) {}
 
   createAdapter() {
     return new PostgresAdapter();
@@ -38,7 +50,7 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteClient) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
@@ -60,7 +72,7 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private releaseCurrent: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: PGliteClient) {
     this.connection = new PGliteConnection(pglite);
   }
 

@@ -357,6 +357,64 @@ export class DropsRepository {
       });
   }
 
+  /**
+   * Records a batch of sales in one transaction (the checkout group commit), with the same
+   * last word as insertOrderForHold: an order is written only if its hold is still `held`,
+   * and each offer's sold count stays within its reserve. Answers the orders written; the
+   * others were refused. If an offer's reserve would be exceeded, its orders are decided one
+   * by one so that exactly the ones that fit are recorded.
+   */
+  async insertOrdersForHolds(orders: readonly NewRow<'orders'>[], now: Date): Promise<OrderRow[]> {
+    if (orders.length === 1) {
+      const single = await this.insertOrderForHold(orders[0] as NewRow<'orders'>, now);
+      return single ? [single] : [];
+    }
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const claimed = await trx
+          .updateTable('holds')
+          .set({ status: 'checked_out', endedAt: now })
+          .where(
+            'id',
+            'in',
+            orders.map((order) => order.holdId),
+          )
+          .where('status', '=', 'held')
+          .returning(['id', 'offerId'])
+          .execute();
+        const holdOffer = new Map(claimed.map((hold) => [hold.id, hold.offerId]));
+        const accepted = orders.filter((order) => holdOffer.get(order.holdId) === order.offerId);
+        if (accepted.length === 0) return [];
+        const unitsByOffer = new Map<string, number>();
+        for (const order of accepted) {
+          unitsByOffer.set(order.offerId, (unitsByOffer.get(order.offerId) ?? 0) + order.quantity);
+        }
+        for (const [offerId, units] of unitsByOffer) {
+          const counted = await trx
+            .updateTable('offers')
+            .set({ soldUnits: sql`sold_units + ${units}` })
+            .where('id', '=', offerId)
+            .where(sql<boolean>`sold_units + ${units} <= reserved_units`)
+            .executeTakeFirst();
+          if (Number(counted.numUpdatedRows) !== 1) throw new SaleRefused();
+        }
+        return trx
+          .insertInto('orders')
+          .values([...accepted])
+          .returningAll()
+          .execute();
+      });
+    } catch (error) {
+      if (!(error instanceof SaleRefused)) throw error;
+    }
+    const written: OrderRow[] = [];
+    for (const order of orders) {
+      const single = await this.insertOrderForHold(order, now);
+      if (single) written.push(single);
+    }
+    return written;
+  }
+
   async findOrderByHold(holdId: string): Promise<OrderRow | undefined> {
     return this.db.selectFrom('orders').selectAll().where('holdId', '=', holdId).executeTakeFirst();
   }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
+import type { NewRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventPublisher } from '../notifications/index.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
+import { GroupCommitter } from './group-committer.js';
 import type { ClaimRefusal } from './offer-book.js';
 import type { OfferStore, StoreClaimOutcome } from './offer-store.js';
 import { unitPriceFor } from './offer-terms.js';
@@ -61,6 +63,11 @@ const refusalMessages: Record<ClaimRefusal, string> = {
   not_live: 'The offer is not live yet',
 };
 
+interface PendingOrder {
+  order: NewRow<'orders'>;
+  written: OrderRow | undefined;
+}
+
 export interface ClaimInput {
   shopper: string;
   quantity: number;
@@ -88,9 +95,11 @@ function decisionOf(outcome: StoreClaimOutcome): ClaimDecision {
  */
 export class ShopperService {
   private readonly publicOffers: PublicOffers;
+  private readonly orderWrites: GroupCommitter<PendingOrder>;
 
   constructor(private readonly deps: ShopperDeps) {
     this.publicOffers = new PublicOffers(deps);
+    this.orderWrites = new GroupCommitter((batch) => this.writeOrders(batch), 200);
   }
 
   describeOffer(offerId: string): Promise<PublicOffer> {
@@ -212,19 +221,21 @@ export class ShopperService {
     holdId: string,
     input: CheckoutInput,
   ): Promise<{ orderId: string; replay: boolean }> {
-    const previous = await this.deps.repository.findOrderByHold(holdId);
-    if (previous) return { orderId: previous.id, replay: true };
     const provider = this.deps.paymentProviders[input.payment.provider];
-    if (!provider) {
-      throw new AppError(
-        'invalid',
-        `payment.provider: must be one of ${Object.keys(this.deps.paymentProviders).join(', ')}`,
-        { field: 'payment.provider' },
-      );
-    }
     const now = this.deps.clock.now();
-    const started = await this.deps.store.beginCheckout(holdId, now.getTime());
-    if (!started.ok) {
+    // A hold the store still has open has no order yet: the common case reads nothing first.
+    const started = provider ? await this.deps.store.beginCheckout(holdId, now.getTime()) : null;
+    if (!started?.ok) {
+      // A retry for a hold already paid answers its order.
+      const previous = await this.deps.repository.findOrderByHold(holdId);
+      if (previous) return { orderId: previous.id, replay: true };
+      if (!started) {
+        throw new AppError(
+          'invalid',
+          `payment.provider: must be one of ${Object.keys(this.deps.paymentProviders).join(', ')}`,
+          { field: 'payment.provider' },
+        );
+      }
       if (started.reason === 'busy') {
         throw new AppError('conflict', 'A checkout for this hold is already in progress', {
           holdId,
@@ -236,6 +247,7 @@ export class ShopperService {
       throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
     }
     const hold = started.hold;
+    if (!provider) throw new Error('unreachable: checkout started without a provider');
     let order: OrderRow;
     try {
       const { row } = await this.publicOffers.cached(hold.offerId);
@@ -255,34 +267,31 @@ export class ShopperService {
         idempotencyKey: `${holdId}:${input.payment.token}`,
         description: row.title,
       });
-      const inserted = await this.deps.repository.insertOrderForHold(
-        {
-          id: newId(),
-          organizationId: hold.organizationId,
-          offerId: hold.offerId,
-          holdId,
-          shopperId: hold.shopperId,
-          email: input.email,
-          name: input.name,
-          address: JSON.stringify(input.address),
-          quantity: hold.quantity,
-          amountMinor,
-          taxMinor: routing?.taxMinor ?? 0,
-          taxRateBasisPoints: routing?.taxRateBasisPoints ?? 0,
-          totalMinor,
-          fulfilmentRegionId: routing?.regionId ?? null,
-          currency: row.currency,
-          status: 'paid',
-          fulfilmentStatus: 'unfulfilled',
-          paymentProvider: provider.name,
-          paymentReference: charge,
-          offerCode: hold.offerCode,
-          trafficSource: hold.trafficSource,
-          createdAt: now,
-          updatedAt: now,
-        },
-        now,
-      );
+      const inserted = await this.recordOrder({
+        id: newId(),
+        organizationId: hold.organizationId,
+        offerId: hold.offerId,
+        holdId,
+        shopperId: hold.shopperId,
+        email: input.email,
+        name: input.name,
+        address: JSON.stringify(input.address),
+        quantity: hold.quantity,
+        amountMinor,
+        taxMinor: routing?.taxMinor ?? 0,
+        taxRateBasisPoints: routing?.taxRateBasisPoints ?? 0,
+        totalMinor,
+        fulfilmentRegionId: routing?.regionId ?? null,
+        currency: row.currency,
+        status: 'paid',
+        fulfilmentStatus: 'unfulfilled',
+        paymentProvider: provider.name,
+        paymentReference: charge,
+        offerCode: hold.offerCode,
+        trafficSource: hold.trafficSource,
+        createdAt: now,
+        updatedAt: now,
+      });
       if (!inserted) {
         await provider.refund(charge, totalMinor);
         throw new AppError(
@@ -304,6 +313,25 @@ export class ShopperService {
     });
     await this.announcePaidOrder(order);
     return { orderId: order.id, replay: false };
+  }
+
+  /**
+   * Records the order through the checkout group commit: orders paid while a write is in
+   * flight go into the next transaction together. Undefined when the database refused it.
+   */
+  private async recordOrder(order: NewRow<'orders'>): Promise<OrderRow | undefined> {
+    const pending: PendingOrder = { order, written: undefined };
+    await this.orderWrites.enqueue(pending);
+    return pending.written;
+  }
+
+  private async writeOrders(batch: PendingOrder[]): Promise<void> {
+    const written = await this.deps.repository.insertOrdersForHolds(
+      batch.map((pending) => pending.order),
+      this.deps.clock.now(),
+    );
+    const byHold = new Map(written.map((row) => [row.holdId, row]));
+    for (const pending of batch) pending.written = byHold.get(pending.order.holdId);
   }
 
   /** `order.paid` for the organisation's webhooks (CRM tagging, fulfilment, analytics). */

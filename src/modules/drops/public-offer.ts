@@ -1,5 +1,6 @@
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
+import { RefreshingCache } from '../../lib/refreshing-cache.js';
 import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
 
@@ -34,7 +35,6 @@ export interface FallbackOffer {
 interface CachedOffer {
   row: OfferRow;
   items: PublicOffer['items'];
-  loadedAt: number;
 }
 
 /** How long an offer's static fields are served from memory; counts are always live. */
@@ -45,8 +45,7 @@ const offerCacheMs = 1000;
  * fields come from a short cache, counts always from the offer store.
  */
 export class PublicOffers {
-  private readonly offers = new Map<string, CachedOffer>();
-  private readonly loading = new Map<string, Promise<CachedOffer>>();
+  private readonly offers = new RefreshingCache((offerId) => this.load(offerId), offerCacheMs);
 
   constructor(
     private readonly deps: { repository: DropsRepository; store: OfferStore; clock: Clock },
@@ -122,48 +121,16 @@ export class PublicOffers {
   }
 
   forget(offerId: string): void {
-    this.offers.delete(offerId);
-    this.loading.delete(offerId);
+    this.offers.forget(offerId);
   }
 
   /**
-   * The offer's row and items, from memory. A second after loading, the entry is still served
-   * while one refresh runs in the background: in a drop thousands of requests a second ask for
-   * the same offer (every sold-out answer names the fallback), and each expiry must not send
-   * them all to the database at once. Terms are frozen once approved; status and stock come
-   * from the offer store, never from here.
+   * The offer's row and items, from memory: in a drop thousands of requests a second ask for
+   * the same offer (every sold-out answer names the fallback). Terms are frozen once approved;
+   * status and stock come from the offer store, never from here.
    */
-  async cached(offerId: string): Promise<CachedOffer> {
-    const cached = this.offers.get(offerId);
-    if (cached) {
-      if (Date.now() - cached.loadedAt >= offerCacheMs) this.refresh(offerId);
-      return cached;
-    }
-    return this.refresh(offerId);
-  }
-
-  /** One load per offer at a time; callers arriving meanwhile share it. */
-  private refresh(offerId: string): Promise<CachedOffer> {
-    const inFlight = this.loading.get(offerId);
-    if (inFlight) return inFlight;
-    const load = this.load(offerId).then(
-      (entry) => {
-        // A forget() while loading wins: the row read may predate the change.
-        if (this.loading.get(offerId) === load) this.offers.set(offerId, entry);
-        return entry;
-      },
-      (error: unknown) => {
-        this.offers.delete(offerId);
-        throw error;
-      },
-    );
-    const settled = load.finally(() => {
-      if (this.loading.get(offerId) === load) this.loading.delete(offerId);
-    });
-    // A background refresh nobody awaits must not surface as an unhandled rejection.
-    settled.catch(() => {});
-    this.loading.set(offerId, load);
-    return load;
+  cached(offerId: string): Promise<CachedOffer> {
+    return this.offers.get(offerId);
   }
 
   private async load(offerId: string): Promise<CachedOffer> {
@@ -178,6 +145,6 @@ export class PublicOffers {
       const sku = skus.find((candidate) => candidate.id === component.skuId);
       return { title: sku?.title ?? '', skuCode: sku?.code ?? '', quantity: component.quantity };
     });
-    return { row, items, loadedAt: Date.now() };
+    return { row, items };
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { RefreshingCache } from '../../lib/refreshing-cache.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { FulfilmentRepository, RegionRow, TaxRateRow } from './fulfilment.repository.js';
 
@@ -76,8 +77,32 @@ function percentile(sorted: number[], fraction: number): number | null {
 }
 
 /** Fulfilment regions, their capabilities and tax tables, order routing, time-to-fulfil. */
+interface RoutingTable {
+  regions: RegionRow[];
+  rates: TaxRateRow[];
+}
+
+/** How long checkout routes with an organisation's regions before reading them again. */
+const routingCacheMs = 1000;
+
 export class FulfilmentService {
-  constructor(private readonly deps: FulfilmentDeps) {}
+  /**
+   * Regions and tax rates per organisation for checkout, where a drop's winners pay within the
+   * same second. This process forgets them when it changes a region; another process sees
+   * the change within about a second.
+   */
+  private readonly routing: RefreshingCache<RoutingTable>;
+
+  constructor(private readonly deps: FulfilmentDeps) {
+    this.routing = new RefreshingCache(async (organizationId) => {
+      const regions = await this.deps.repository.listRegions(organizationId);
+      const rates = await this.deps.repository.listTaxRates(
+        organizationId,
+        regions.map((region) => region.id),
+      );
+      return { regions, rates };
+    }, routingCacheMs);
+  }
 
   async list(actor: Actor): Promise<Region[]> {
     requirePermission(actor, 'organization.read');
@@ -126,6 +151,7 @@ export class FulfilmentService {
       })),
       !existing,
     );
+    this.routing.forget(actor.organizationId);
     const saved = (await this.list(actor)).find((region) => region.id === id);
     if (!saved) throw notFound('region', id);
     return saved;
@@ -133,8 +159,9 @@ export class FulfilmentService {
 
   async remove(actor: Actor, regionId: string): Promise<void> {
     requirePermission(actor, 'inventory.manage');
-    if (!(await this.deps.repository.deleteRegion(actor.organizationId, regionId)))
-      throw notFound('region', regionId);
+    const deleted = await this.deps.repository.deleteRegion(actor.organizationId, regionId);
+    this.routing.forget(actor.organizationId);
+    if (!deleted) throw notFound('region', regionId);
   }
 
   /**
@@ -147,10 +174,10 @@ export class FulfilmentService {
     country: string,
     amountMinor: number,
   ): Promise<OrderRouting | null> {
-    const rows = await this.deps.repository.listRegions(organizationId);
-    if (rows.length === 0) return null;
+    const { regions, rates } = await this.routing.get(organizationId);
+    if (regions.length === 0) return null;
     const upper = country.toUpperCase();
-    const region = rows.find((row) => row.countries.includes(upper));
+    const region = regions.find((row) => row.countries.includes(upper));
     if (!region) {
       throw new AppError(
         'invalid',
@@ -161,8 +188,9 @@ export class FulfilmentService {
         },
       );
     }
-    const rates = await this.deps.repository.listTaxRates(organizationId, [region.id]);
-    const rate = rates.find((candidate) => candidate.country === upper)?.rateBasisPoints ?? 0;
+    const rate =
+      rates.find((candidate) => candidate.regionId === region.id && candidate.country === upper)
+        ?.rateBasisPoints ?? 0;
     return {
       regionId: region.id,
       regionName: region.name,

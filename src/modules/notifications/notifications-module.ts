@@ -81,6 +81,7 @@ export function createNotificationsModule(
       secrets,
       publishTest: (organizationId, subscriptionId) =>
         events.publishTest(organizationId, subscriptionId),
+      subscriptionsChanged: (organizationId) => events.subscriptionsChanged(organizationId),
     }),
   };
 }

@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
+import { RefreshingCache } from '../../lib/refreshing-cache.js';
 import type { EventPublisher, JobHandlerRegistry, JobScheduler, ScheduledJob } from './ports.js';
 import type { SecretBox } from './secret-box.js';
 import { eventIdHeader, signatureHeader, signWebhookBody } from './webhook-signature.js';
@@ -67,8 +68,18 @@ export class WebhookPublisher implements EventPublisher {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  /**
+   * Active subscriptions per organisation: in a drop every paid order publishes an event
+   * within the same second. Changes made here are seen at once (subscriptionsChanged);
+   * another process sees them within about a second.
+   */
+  private readonly subscriptions: RefreshingCache<WebhookSubscriptionRow[]>;
 
   constructor(private readonly deps: WebhookPublisherDeps) {
+    this.subscriptions = new RefreshingCache(
+      (organizationId) => this.deps.repository.listActiveSubscriptions(organizationId),
+      1000,
+    );
     this.logger = deps.logger ?? pino({ level: 'silent' });
     this.timeoutMs = deps.timeoutMs ?? 5_000;
     this.maxAttempts = deps.maxAttempts ?? 8;
@@ -81,10 +92,15 @@ export class WebhookPublisher implements EventPublisher {
     type: string,
     data: Record<string, unknown>,
   ): Promise<void> {
-    const subscriptions = (
-      await this.deps.repository.listActiveSubscriptions(organizationId)
-    ).filter((subscription) => matchesEventType(subscription.eventTypes, type));
+    const subscriptions = (await this.subscriptions.get(organizationId)).filter((subscription) =>
+      matchesEventType(subscription.eventTypes, type),
+    );
     await this.queue(organizationId, type, data, subscriptions);
+  }
+
+  /** A subscription was added or removed: the next event reads them again. */
+  subscriptionsChanged(organizationId: string): void {
+    this.subscriptions.forget(organizationId);
   }
 
   /**

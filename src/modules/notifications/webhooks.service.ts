@@ -46,6 +46,8 @@ export interface WebhooksDeps {
   secrets: SecretBox;
   /** Queues a test event to one subscription; undefined when it does not exist. */
   publishTest(organizationId: string, subscriptionId: string): Promise<string | undefined>;
+  /** Subscriptions were added or removed, so publishing reads them again. */
+  subscriptionsChanged(organizationId: string): void;
 }
 
 /** `*`, `prefix.*` or a dotted type such as `approval.overdue`. */
@@ -138,14 +140,15 @@ export class WebhooksService {
       createdBy: actor.userId,
       createdAt: this.deps.clock.now(),
     });
+    this.deps.subscriptionsChanged(actor.organizationId);
     return { subscription: toSubscription(row), secret };
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
     requirePermission(actor, 'webhooks.manage');
-    if (!(await this.deps.repository.deleteSubscription(actor.organizationId, id))) {
-      throw notFound('webhook subscription', id);
-    }
+    const deleted = await this.deps.repository.deleteSubscription(actor.organizationId, id);
+    this.deps.subscriptionsChanged(actor.organizationId);
+    if (!deleted) throw notFound('webhook subscription', id);
   }
 
   /** Queues a `webhook.test` event to the subscription; returns the event's id. */

@@ -79,8 +79,17 @@ export type ClaimDecision =
   | { ok: true; holdId: string; expiresAt: Date; replay: boolean }
   | { ok: false; code: ClaimRefusal; message: string };
 
+// In a drop almost every answer is a refusal: one shared, frozen decision per code, so the
+// hot path allocates nothing for them.
+const refusalDecisions = Object.fromEntries(
+  Object.entries(refusalMessages).map(([code, message]) => [
+    code,
+    Object.freeze({ ok: false, code, message }),
+  ]),
+) as Record<ClaimRefusal, ClaimDecision>;
+
 function decisionOf(outcome: StoreClaimOutcome): ClaimDecision {
-  if (!outcome.ok) return { ok: false, code: outcome.code, message: refusalMessages[outcome.code] };
+  if (!outcome.ok) return refusalDecisions[outcome.code];
   return {
     ok: true,
     holdId: outcome.holdId,

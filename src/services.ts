@@ -133,6 +133,8 @@ export interface OfferStoreDeps {
   journal: HoldJournal;
   clock: Clock;
   logger?: Logger | undefined;
+  /** Units that leave a closed offer go back to the catalog's stock. */
+  returnUnsold(organizationId: string, offerId: string, units: number): Promise<void>;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -170,11 +172,14 @@ export function createServices(options: ServiceOptions): Services {
     audit,
   });
   const dropsRepository = new DropsRepository(db);
-  const storeDeps = {
+  const storeDeps: OfferStoreDeps = {
     repository: dropsRepository,
     journal: new HoldJournal({ repository: dropsRepository, clock, logger: options.logger }),
     clock,
     logger: options.logger,
+    // The offers service is built below; this runs only once requests flow.
+    returnUnsold: (organizationId, offerId, units) =>
+      offers.returnUnsold(organizationId, offerId, units),
   };
   const offerStore = options.offerStore?.(storeDeps) ?? new EmbeddedOfferStore(storeDeps);
   // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus

@@ -10,7 +10,7 @@ import { HoldJournal, type JournalHold } from './hold-journal.js';
 import { OfferBook, type OfferStatus } from './offer-book.js';
 import type { StoreClaimRequest, StoreCounts } from './offer-store.js';
 import { offerKeys } from './redis-offer-keys.js';
-import { RedisOfferStore } from './redis-offer-store.js';
+import { RedisOfferStore, type RedisOfferStoreDeps } from './redis-offer-store.js';
 
 const skip = await skipWithoutRedis();
 
@@ -92,7 +92,12 @@ describe.skipIf(skip)('the Redis offer store', () => {
 
   function storeOn(
     prefix: string,
-    options: { redis?: Redis; journal?: HoldJournal; sweepIntervalMs?: number } = {},
+    options: {
+      redis?: Redis;
+      journal?: HoldJournal;
+      sweepIntervalMs?: number;
+      returnUnsold?: RedisOfferStoreDeps['returnUnsold'];
+    } = {},
   ): RedisOfferStore {
     const journal = options.journal ?? new TestJournal({ repository, clock });
     const store = new RedisOfferStore({
@@ -102,6 +107,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
       journal,
       clock,
       ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
+      ...(options.returnUnsold ? { returnUnsold: options.returnUnsold } : {}),
     });
     cleanups.push(() => store.stop());
     return store;
@@ -740,6 +746,29 @@ describe.skipIf(skip)('the Redis offer store', () => {
     expect(await store.hold(abandoned.holdId)).toMatchObject({ state: 'held' });
     await store.sweep();
     expect(await store.counts(offer.id)).toMatchObject({ held: 0, sold: 1, available: 2 });
+  });
+
+  it('returns the units of a payment stuck when its offer closed to the catalog', async () => {
+    const { prefix } = usePrefix();
+    const offer = await createOffer({ reserved: 2 });
+    const returned: Array<[string, string, number]> = [];
+    const store = storeOn(prefix, {
+      returnUnsold: async (organization, offerId, units) => {
+        returned.push([organization, offerId, units]);
+      },
+    });
+    await store.open(offer);
+    const stuck = await store.claim(offer.id, claimOf('ada', 1, null));
+    if (!stuck?.ok) throw new Error('claim refused');
+    expect(await store.beginCheckout(stuck.holdId, clock.now().getTime())).toMatchObject({
+      ok: true,
+    });
+    // The paying process dies; the offer closes meanwhile (the pinned hold stays).
+    expect(await store.close(offer.id)).toEqual({ unsold: 1 });
+    clock.advance(ttlMs + 5 * 60_000);
+    await store.sweep();
+    expect(returned).toEqual([[organizationId, offer.id, 1]]);
+    expect(await store.counts(offer.id)).toMatchObject({ reserved: 0, held: 0, sold: 0 });
   });
 
   it('sweeps expired holds on its own once started, and writes them before stopping', async () => {

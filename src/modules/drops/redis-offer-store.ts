@@ -40,6 +40,11 @@ export interface RedisOfferStoreDeps {
   logger?: Logger | undefined;
   /** How often expired holds are swept when no claim arrives to sweep them. */
   sweepIntervalMs?: number;
+  /**
+   * Returns offer units to the catalog: a payment stuck after its process died is aborted
+   * by the sweeper, and if its offer closed meanwhile the hold's units leave the offer.
+   */
+  returnUnsold?: (organizationId: string, offerId: string, units: number) => Promise<void>;
 }
 
 /** Ids a script may give to waitlisted shoppers in one call; the next call goes on. */
@@ -299,16 +304,25 @@ export class RedisOfferStore implements OfferStore {
         return;
       }
       const leaving = await this.abortCheckoutOf(offerId, holdId);
-      // The store cannot move stock; someone must return these units to the catalog.
       if (leaving > 0) {
-        this.deps.logger?.warn(
-          { offerId, holdId, units: leaving },
-          'stuck payment of a closed offer aborted: its units left the offer',
-        );
+        const place = await this.places.find(holdId);
+        const organizationId = place?.organizationId ?? (await this.organizationOf(offerId));
+        if (this.deps.returnUnsold && organizationId) {
+          await this.deps.returnUnsold(organizationId, offerId, leaving);
+        } else {
+          this.deps.logger?.warn(
+            { offerId, holdId, units: leaving },
+            'stuck payment of a closed offer aborted: its units left the offer',
+          );
+        }
       }
     } finally {
       this.settling.delete(holdId);
     }
+  }
+
+  private async organizationOf(offerId: string): Promise<string | undefined> {
+    return (await this.deps.repository.findOfferById(offerId))?.organizationId;
   }
 
   private async abortCheckoutOf(offerId: string, holdId: string): Promise<number> {

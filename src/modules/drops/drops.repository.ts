@@ -272,10 +272,13 @@ export class DropsRepository {
     endedAt: Date,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // A hold may be written twice (a retry answered by another process writes it too): the
+      // rows are the same, the first insert wins.
       if (created.length > 0)
         await trx
           .insertInto('holds')
           .values([...created])
+          .onConflict((conflict) => conflict.column('id').doNothing())
           .execute();
       for (const status of ['expired', 'released'] as const) {
         const ids = ended.filter((hold) => hold.status === status).map((hold) => hold.id);

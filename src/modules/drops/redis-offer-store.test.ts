@@ -633,6 +633,30 @@ describe.skipIf(skip)('the Redis offer store', () => {
     });
   });
 
+  it('answers a retry for a hold whose process died before writing it, writing it itself', async () => {
+    const namespace = usePrefix();
+    const offer = await createOffer({ reserved: 2 });
+    // The first process decides in Redis, then never writes (it is killed mid-commit).
+    const dying = new TestJournal({ repository, clock });
+    dying.created = () => new Promise<void>(() => {});
+    const first = storeOn(namespace.prefix, { journal: dying });
+    await first.open(offer);
+    void first.claim(offer.id, claimOf('ada', 1, 'key-ada'));
+    await vi.waitFor(async () => expect(await first.counts(offer.id)).toMatchObject({ held: 1 }));
+    const second = storeOn(namespace.prefix, { redis: useConnection() });
+    const retried = await second.claim(offer.id, claimOf('ada', 1, 'key-ada'));
+    expect(retried).toMatchObject({ ok: true, replay: true });
+    if (!retried?.ok) throw new Error('retry refused');
+    expect(await repository.findHold(retried.holdId)).toMatchObject({
+      status: 'held',
+      shopperId: 'ada',
+      idempotencyKey: 'key-ada',
+    });
+    expect(await second.beginCheckout(retried.holdId, clock.now().getTime())).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('takes a hold back when its write fails, so its units are on sale again', async () => {
     const { prefix } = usePrefix();
     const offer = await createOffer({ reserved: 1 });

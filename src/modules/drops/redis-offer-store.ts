@@ -138,6 +138,23 @@ export class RedisOfferStore implements OfferStore {
     return answer;
   }
 
+  /**
+   * A retry may be answered with a hold another process decided and has not written yet, or
+   * never will (it died in between). Whoever answers makes the hold durable first: this
+   * process writes the same row from Redis (the first insert wins, the other does nothing).
+   */
+  private async makeDurable(offerId: string, organizationId: string, holdId: string) {
+    if (await this.places.find(holdId)) return;
+    const encoded = await this.deps.redis.hget(this.keysOf(offerId).holds, holdId);
+    if (!encoded) {
+      // The hold ended meanwhile: it was written if anyone was ever told of it.
+      await this.places.durable(holdId);
+      return;
+    }
+    await this.deps.journal.created(storeHoldOf(holdId, offerId, organizationId, encoded));
+    this.places.remember(holdId, { offerId, organizationId });
+  }
+
   /** Loads a booked offer whose keys are missing; true when it was loaded. */
   private async reopen(offerId: string): Promise<boolean> {
     const offer = await this.deps.repository.findOfferById(offerId);
@@ -166,8 +183,7 @@ export class RedisOfferStore implements OfferStore {
     const answer = parseAnswer(String(reply[0]));
     if (!answer.ok) return answer;
     if (reply[4] === 1) {
-      // The first answer may come from another process whose write is still in flight.
-      await this.places.durable(answer.holdId);
+      await this.makeDurable(offerId, reply[1], answer.holdId);
       return { ...answer, replay: true };
     }
     const place = { offerId, organizationId: reply[1] };

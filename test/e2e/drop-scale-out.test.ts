@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DemoFile } from '../../src/modules/demo/index.js';
 import { payWith } from '../support/drops.js';
 import { createTemporaryDatabase, skipWithoutPostgres } from '../support/postgres.js';
 import { createRedisPrefix, redisUrl, skipWithoutRedis } from '../support/redis.js';
@@ -41,6 +42,7 @@ describe.skipIf(skip)('a drop shared by three server processes through Redis', (
   let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
   let redisPrefix: Awaited<ReturnType<typeof createRedisPrefix>>;
   const dataDir = temporaryDataDir();
+  const secret = 'scale-out-test-secret-0123456789abcdef';
 
   beforeAll(async () => {
     database = await createTemporaryDatabase();
@@ -49,7 +51,7 @@ describe.skipIf(skip)('a drop shared by three server processes through Redis', (
       DATABASE_URL: database.url,
       REDIS_URL: redisUrl,
       MYDROP_REDIS_PREFIX: redisPrefix.prefix,
-      MYDROP_SECRET: 'scale-out-test-secret-0123456789abcdef',
+      MYDROP_SECRET: secret,
     };
     // The first creates the demo workspace; the others find it in the database.
     servers.push(await startServerProcess({ ...shared, MYDROP_DATA_DIR: dataDir }));
@@ -142,4 +144,116 @@ describe.skipIf(skip)('a drop shared by three server processes through Redis', (
       expect(await offer.json()).toMatchObject({ state: 'sold_out', stockLeft: 0 });
     }
   }, 240_000);
+
+  it('loses no acknowledged hold when a process is killed mid-drop; the others sell on', async () => {
+    const demo = readDemo(dataDir);
+    const offerId = await liveOfferThrough(servers[0] as ServerProcess, demo, 100);
+    const offerPath = `/api/v1/public/offers/${offerId}`;
+    const acknowledged = new Map<string, string>();
+    let killed = false;
+    let next = 0;
+
+    // Each shopper claims on a process; a dropped connection is retried with the same key on
+    // the next one, as a load balancer does.
+    async function shop(index: number): Promise<void> {
+      const shopper = `crash-shopper-${index}`;
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const server = servers[(index + attempt) % 3] as ServerProcess;
+        try {
+          const response = await fetch(`${server.url}${offerPath}/claims`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'idempotency-key': `k-${shopper}` },
+            body: JSON.stringify({ shopper, quantity: 1 }),
+          });
+          if (response.status === 201) {
+            acknowledged.set(shopper, ((await response.json()) as { holdId: string }).holdId);
+          }
+          return;
+        } catch {
+          // the process is gone: next one
+        }
+      }
+    }
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 1500) {
+          const index = next++;
+          await shop(index);
+          if (!killed && acknowledged.size >= 30) {
+            killed = true;
+            (servers[1] as ServerProcess).child.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    expect(killed).toBe(true);
+    expect(await (servers[1] as ServerProcess).exited).toBe(null);
+    expect(new Set(acknowledged.values()).size).toBe(100);
+
+    // A new process takes the dead one's place; every acknowledged hold can be paid.
+    servers[1] = await startServerProcess({
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      MYDROP_REDIS_PREFIX: redisPrefix.prefix,
+      MYDROP_SECRET: secret,
+      MYDROP_DATA_DIR: temporaryDataDir(),
+      MYDROP_DEMO: '0',
+    });
+    const paid = await inParallel([...acknowledged.values()], 16, async (holdId, i) => {
+      const server = servers[i % 3] as ServerProcess;
+      const response = await fetch(`${server.url}/api/v1/public/holds/${holdId}/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payWith('pm_card_visa')),
+      });
+      return response.status;
+    });
+    expect(paid.filter((status) => status === 201)).toHaveLength(100);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const counts = await client.query(
+        `select (select count(*)::int from orders where offer_id = $1 and status = 'paid') as orders,
+                sold_units, reserved_units
+         from offers where id = $1`,
+        [offerId],
+      );
+      expect(counts.rows[0]).toEqual({ orders: 100, sold_units: 100, reserved_units: 100 });
+    } finally {
+      await client.end();
+    }
+  }, 240_000);
 });
+
+/** Creates, approves, arms and opens a single-SKU offer through the API with the demo token. */
+async function liveOfferThrough(server: ServerProcess, demo: DemoFile, units: number) {
+  const api = async (path: string, body: unknown) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${text}`);
+    return JSON.parse(text);
+  };
+  const brandId = demo.organizations[0]?.brands[0]?.id;
+  const product = await api('/api/v1/products', {
+    brandId,
+    title: 'Crash drop serum',
+    skus: [{ code: 'CRASH-1', priceMinor: 2900, currency: 'EUR', stockOnHand: units }],
+  });
+  const offer = await api('/api/v1/offers', {
+    brandId,
+    title: 'Crash drop',
+    kind: 'single_sku',
+    components: [{ skuId: product.skus[0].id, quantity: 1 }],
+    priceMinor: 1900,
+    currency: 'EUR',
+    codes: ['CRASHDROP'],
+  });
+  await api(`/api/v1/offers/${offer.id}/approve`, {});
+  await api(`/api/v1/offers/${offer.id}/arm`, { units });
+  await api(`/api/v1/offers/${offer.id}/go-live`, {});
+  return offer.id as string;
+}

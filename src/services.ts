@@ -134,7 +134,12 @@ export interface OfferStoreDeps {
   clock: Clock;
   logger?: Logger | undefined;
   /** Units that leave a closed offer go back to the catalog's stock. */
-  returnUnsold(organizationId: string, offerId: string, units: number): Promise<void>;
+  returnUnsold(
+    organizationId: string,
+    offerId: string,
+    units: number,
+    market: string | null,
+  ): Promise<void>;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -178,8 +183,8 @@ export function createServices(options: ServiceOptions): Services {
     clock,
     logger: options.logger,
     // The offers service is built below; this runs only once requests flow.
-    returnUnsold: (organizationId, offerId, units) =>
-      offers.returnUnsold(organizationId, offerId, units),
+    returnUnsold: (organizationId, offerId, units, market) =>
+      offers.returnUnsold(organizationId, offerId, units, market),
   };
   const offerStore = options.offerStore?.(storeDeps) ?? new EmbeddedOfferStore(storeDeps);
   // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus
@@ -198,8 +203,8 @@ export function createServices(options: ServiceOptions): Services {
     paymentProviders,
     events,
     logger: options.logger,
-    returnUnsold: (organizationId, offerId, units) =>
-      offers.returnUnsold(organizationId, offerId, units),
+    returnUnsold: (organizationId, offerId, units, market) =>
+      offers.returnUnsold(organizationId, offerId, units, market),
     routeOrder: (organizationId, country, amountMinor) =>
       fulfilment.routeOrder(organizationId, country, amountMinor),
   });

@@ -199,6 +199,7 @@ export class EmbeddedMydrop {
                 idempotencyKey: key,
                 offerCode: null,
                 trafficSource: null,
+                market: null,
                 now: Date.now(),
               });
               return outcome instanceof Promise

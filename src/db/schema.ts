@@ -165,9 +165,26 @@ export interface HoldsTable {
   idempotencyKey: string | null;
   offerCode: string | null;
   trafficSource: string | null;
+  /** The shopper's market, for offers reserved per market; null otherwise. */
+  market: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
   expiresAt: Timestamp;
   endedAt: Timestamp | null;
+}
+
+/** One market's share of an offer's reserve, with its own owner and TTL. */
+export interface OfferMarketsTable {
+  organizationId: string;
+  offerId: string;
+  market: string;
+  reservedUnits: number;
+  /** Units of paid orders in this market; the order insert keeps it within reservedUnits. */
+  soldUnits: Generated<number>;
+  ownerId: string;
+  expiresAt: Timestamp | null;
+  /** When the TTL passed and the unused units went back to the catalog. */
+  releasedAt: Timestamp | null;
+  createdAt: CreatedAt;
 }
 
 export interface OrdersTable {
@@ -189,6 +206,7 @@ export interface OrdersTable {
   paymentReference: string;
   offerCode: string | null;
   trafficSource: string | null;
+  market: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
   fulfilmentRegionId: string | null;
@@ -232,6 +250,7 @@ export interface Database extends AuditTables, NotificationsTables, GovernanceTa
   offers: OffersTable;
   offerComponents: OfferComponentsTable;
   offerCodes: OfferCodesTable;
+  offerMarkets: OfferMarketsTable;
   holds: HoldsTable;
   orders: OrdersTable;
   fulfilmentRegions: FulfilmentRegionsTable;

@@ -16,6 +16,7 @@ export const errorStatus = {
   limit_reached: 409,
   preflight_failed: 409,
   not_live: 409,
+  not_in_market: 409,
   hold_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

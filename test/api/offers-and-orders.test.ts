@@ -302,6 +302,7 @@ describe('offers, inventory and orders', () => {
       held: 1,
       sold: 2,
       waitlist: 0,
+      markets: [],
     });
     const retry = await restarted.shopper.claim(
       offerId,

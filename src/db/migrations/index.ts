@@ -7,6 +7,7 @@ import { governance } from './0006-governance.js';
 import { shows } from './0007-shows.js';
 import { soldUnits } from './0008-sold-units.js';
 import { stockAlerts } from './0009-stock-alerts.js';
+import { marketReserves } from './0010-market-reserves.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -23,4 +24,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0007-shows': shows,
   '0008-sold-units': soldUnits,
   '0009-stock-alerts': stockAlerts,
+  '0010-market-reserves': marketReserves,
 };

@@ -1,11 +1,23 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import type { MarketShare } from './offer-book.js';
 
 export type OfferRow = Row<'offers'>;
 export type OfferComponentRow = Row<'offerComponents'>;
 export type HoldRow = Row<'holds'>;
 export type OrderRow = Row<'orders'>;
+export type OfferMarketRow = Row<'offerMarkets'>;
+
+/** A market's row as the engines load it. */
+export function marketShareOf(row: OfferMarketRow): MarketShare {
+  return {
+    market: row.market,
+    reserved: row.reservedUnits,
+    sold: row.soldUnits,
+    released: row.releasedAt !== null,
+  };
+}
 
 export interface StockMove {
   skuId: string;
@@ -172,8 +184,14 @@ export class DropsRepository {
     offerId: string,
     moves: readonly StockMove[],
     changes: RowUpdate<'offers'>,
+    markets: readonly NewRow<'offerMarkets'>[] = [],
   ): Promise<OfferRow | undefined> {
     return this.db.transaction().execute(async (trx) => {
+      if (markets.length > 0)
+        await trx
+          .insertInto('offerMarkets')
+          .values([...markets])
+          .execute();
       for (const move of moves) {
         const taken = await trx
           .updateTable('skus')
@@ -200,8 +218,12 @@ export class DropsRepository {
     offerId: string,
     moves: readonly StockMove[],
     changes: RowUpdate<'offers'>,
+    unsoldByMarket: Readonly<Record<string, number>> = {},
   ): Promise<OfferRow | undefined> {
     return this.db.transaction().execute(async (trx) => {
+      for (const [market, units] of Object.entries(unsoldByMarket)) {
+        if (units !== 0) await this.shrinkMarket(trx, offerId, market, units);
+      }
       for (const move of moves) {
         if (move.units === 0) continue;
         await trx
@@ -239,15 +261,20 @@ export class DropsRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Units leave an offer's reserve and go back to the catalog, in one transaction. */
+  /**
+   * Units leave an offer's reserve (and their market's, when split) and go back to the
+   * catalog, in one transaction.
+   */
   async releaseReserve(
     organizationId: string,
     offerId: string,
     units: number,
     moves: readonly StockMove[],
     now: Date,
+    market: string | null = null,
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      if (market !== null) await this.shrinkMarket(trx, offerId, market, units);
       for (const move of moves) {
         await trx
           .updateTable('skus')
@@ -263,6 +290,103 @@ export class DropsRepository {
         .where('id', '=', offerId)
         .execute();
     });
+  }
+
+  /** Which of these users belong to the organisation. */
+  async findMembers(organizationId: string, userIds: readonly string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('memberships')
+      .select('userId')
+      .where('organizationId', '=', organizationId)
+      .where('userId', 'in', userIds)
+      .execute();
+    return new Set(rows.map((row) => row.userId));
+  }
+
+  /** Markets whose reserve reached its TTL, of offers still holding units. */
+  async listDueMarketReserves(now: Date): Promise<OfferMarketRow[]> {
+    return this.db
+      .selectFrom('offerMarkets')
+      .innerJoin('offers', 'offers.id', 'offerMarkets.offerId')
+      .selectAll('offerMarkets')
+      .where('offerMarkets.expiresAt', '<=', now)
+      .where('offers.status', 'in', ['armed', 'live', 'paused'])
+      .execute();
+  }
+
+  /** Every market's share of an offer's reserve (none when it is not split). */
+  async listMarketReserves(offerId: string): Promise<OfferMarketRow[]> {
+    return this.db
+      .selectFrom('offerMarkets')
+      .selectAll()
+      .where('offerId', '=', offerId)
+      .orderBy('market')
+      .execute();
+  }
+
+  async listMarketReservesOf(
+    organizationId: string,
+    offerIds: readonly string[],
+  ): Promise<OfferMarketRow[]> {
+    if (offerIds.length === 0) return [];
+    return this.db
+      .selectFrom('offerMarkets')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('offerId', 'in', offerIds)
+      .orderBy('market')
+      .execute();
+  }
+
+  /**
+   * A market's TTL passed: `units` leave its reserve and the offer's and go back to the
+   * catalog; the first time, the market is marked released. Answers whether it was the first.
+   */
+  async releaseMarketReserve(
+    organizationId: string,
+    offerId: string,
+    market: string,
+    units: number,
+    moves: readonly StockMove[],
+    now: Date,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const first = await trx
+        .updateTable('offerMarkets')
+        .set({ releasedAt: now })
+        .where('offerId', '=', offerId)
+        .where('market', '=', market)
+        .where('releasedAt', 'is', null)
+        .executeTakeFirst();
+      if (units > 0) {
+        await this.shrinkMarket(trx, offerId, market, units);
+        for (const move of moves) {
+          await trx
+            .updateTable('skus')
+            .set({ stockOnHand: sql`stock_on_hand + ${move.units}` })
+            .where('organizationId', '=', organizationId)
+            .where('id', '=', move.skuId)
+            .execute();
+        }
+        await trx
+          .updateTable('offers')
+          .set({ reservedUnits: sql`reserved_units - ${units}`, updatedAt: now })
+          .where('organizationId', '=', organizationId)
+          .where('id', '=', offerId)
+          .execute();
+      }
+      return Number(first.numUpdatedRows) === 1;
+    });
+  }
+
+  private async shrinkMarket(trx: Db, offerId: string, market: string, units: number) {
+    await trx
+      .updateTable('offerMarkets')
+      .set({ reservedUnits: sql`reserved_units - ${units}` })
+      .where('offerId', '=', offerId)
+      .where('market', '=', market)
+      .execute();
   }
 
   /** One write for a whole batch of new holds and ended holds: the group commit. */
@@ -352,6 +476,8 @@ export class DropsRepository {
           // Roll the hold's change back too: the sale is refused as a whole.
           throw new SaleRefused();
         }
+        if (order.market)
+          await this.countMarketSale(trx, order.offerId, order.market, order.quantity);
         return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
       })
       .catch((error: unknown) => {
@@ -401,6 +527,21 @@ export class DropsRepository {
             .executeTakeFirst();
           if (Number(counted.numUpdatedRows) !== 1) throw new SaleRefused();
         }
+        const unitsByMarket = new Map<string, { offerId: string; market: string; units: number }>();
+        for (const order of accepted) {
+          if (!order.market) continue;
+          const key = `${order.offerId}:${order.market}`;
+          const entry = unitsByMarket.get(key) ?? {
+            offerId: order.offerId,
+            market: order.market,
+            units: 0,
+          };
+          entry.units += order.quantity;
+          unitsByMarket.set(key, entry);
+        }
+        for (const entry of unitsByMarket.values()) {
+          await this.countMarketSale(trx, entry.offerId, entry.market, entry.units);
+        }
         return trx
           .insertInto('orders')
           .values([...accepted])
@@ -416,6 +557,18 @@ export class DropsRepository {
       if (single) written.push(single);
     }
     return written;
+  }
+
+  /** A market's sold count, kept within its own reserve: else the whole sale is refused. */
+  private async countMarketSale(trx: Db, offerId: string, market: string, units: number) {
+    const counted = await trx
+      .updateTable('offerMarkets')
+      .set({ soldUnits: sql`sold_units + ${units}` })
+      .where('offerId', '=', offerId)
+      .where('market', '=', market)
+      .where(sql<boolean>`sold_units + ${units} <= reserved_units`)
+      .executeTakeFirst();
+    if (Number(counted.numUpdatedRows) !== 1) throw new SaleRefused();
   }
 
   async findOrderByHold(holdId: string): Promise<OrderRow | undefined> {
@@ -471,6 +624,17 @@ export class DropsRepository {
         .where('organizationId', '=', order.organizationId)
         .where('id', '=', order.offerId)
         .execute();
+      if (order.market) {
+        await trx
+          .updateTable('offerMarkets')
+          .set({
+            soldUnits: sql`sold_units - ${order.quantity}`,
+            reservedUnits: sql`reserved_units + ${reserveDelta}`,
+          })
+          .where('offerId', '=', order.offerId)
+          .where('market', '=', order.market)
+          .execute();
+      }
       for (const move of stock) {
         await trx
           .updateTable('skus')

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
+import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import type { HoldJournal } from './hold-journal.js';
 import { type BookHold, OfferBook, type OfferStatus } from './offer-book.js';
 import type {
   CheckoutStart,
+  ClosedBook,
   OfferStore,
   Standing,
   StoreClaimOutcome,
@@ -71,12 +72,16 @@ export class EmbeddedOfferStore implements OfferStore {
     book.status = status;
   }
 
-  async close(offerId: string): Promise<{ unsold: number } | null> {
+  async close(offerId: string): Promise<ClosedBook | null> {
     const book = this.books.get(offerId);
     if (!book) return null;
     const closing = book.close();
     this.recordEnded(closing.released, 'released');
-    return { unsold: closing.unsold };
+    return { unsold: closing.unsold, unsoldByMarket: closing.unsoldByMarket };
+  }
+
+  async releaseMarket(offerId: string, market: string): Promise<number | null> {
+    return this.books.get(offerId)?.releaseMarket(market) ?? null;
   }
 
   /**
@@ -125,12 +130,14 @@ export class EmbeddedOfferStore implements OfferStore {
     offerId: string,
     shopperId: string,
     quantity: number,
+    market: string | null,
   ): Promise<WaitlistAnswer | undefined> {
     const book = this.books.get(offerId);
     if (!book) return undefined;
     if (book.status !== 'live')
       return { ok: false, code: book.status === 'paused' ? 'paused' : 'closed' };
-    return { ok: true, position: book.joinWaitlist(shopperId, quantity) };
+    if (!book.servesMarket(market)) return { ok: false, code: 'not_in_market' };
+    return { ok: true, position: book.joinWaitlist(shopperId, quantity, market) };
   }
 
   async standing(offerId: string, shopperId: string): Promise<Standing | undefined> {
@@ -175,17 +182,23 @@ export class EmbeddedOfferStore implements OfferStore {
     quantity: number,
     restock: boolean,
     now: number,
+    market: string | null,
   ): Promise<void> {
     const book = this.books.get(offerId);
     if (!book) return;
-    book.unsell(shopperId, quantity, restock, now);
+    book.unsell(shopperId, quantity, restock, now, market);
     this.persistPromoted(book);
   }
 
   counts(offerId: string): StoreCounts | undefined {
     const book = this.books.get(offerId);
     if (!book) return undefined;
-    return { ...book.counts(), status: book.status, waitlist: book.waitlistLength };
+    return {
+      ...book.counts(),
+      status: book.status,
+      waitlist: book.waitlistLength,
+      markets: book.marketCounts(),
+    };
   }
 
   async countsMany(offerIds: readonly string[]): Promise<Map<string, StoreCounts>> {
@@ -219,10 +232,11 @@ export class EmbeddedOfferStore implements OfferStore {
 
   /** Loads (or reloads) an offer's book: reserved units, units sold, holds still open. */
   private async load(offer: OfferRow): Promise<OfferBook> {
-    const [sold, holds, bought] = await Promise.all([
+    const [sold, holds, bought, markets] = await Promise.all([
       this.deps.repository.soldUnits(offer.id),
       this.deps.repository.listHolds(offer.id),
       this.deps.repository.unitsBoughtByShopper(offer.id),
+      this.deps.repository.listMarketReserves(offer.id),
     ]);
     const book = new OfferBook({
       offerId: offer.id,
@@ -234,6 +248,7 @@ export class EmbeddedOfferStore implements OfferStore {
       holdTtlMs: offer.holdTtlSeconds * 1000,
       opensAt: offer.startsAt?.getTime() ?? null,
       closesAt: offer.endsAt?.getTime() ?? null,
+      markets: markets.length > 0 ? markets.map(marketShareOf) : null,
     });
     // The per-buyer limit counts what each shopper already bought, not only open holds.
     for (const { shopperId, units } of bought) book.restoreBought(shopperId, units);
@@ -248,6 +263,7 @@ export class EmbeddedOfferStore implements OfferStore {
         idempotencyKey: hold.idempotencyKey,
         offerCode: hold.offerCode,
         trafficSource: hold.trafficSource,
+        market: hold.market,
         durable: Promise.resolve(),
       };
       if (hold.status !== 'held') {
@@ -307,5 +323,6 @@ function storeHold(book: OfferBook, hold: BookHold): StoreHold {
     idempotencyKey: hold.idempotencyKey,
     offerCode: hold.offerCode,
     trafficSource: hold.trafficSource,
+    market: hold.market,
   };
 }

@@ -16,6 +16,7 @@ export interface JournalHold {
   idempotencyKey: string | null;
   offerCode: string | null;
   trafficSource: string | null;
+  market: string | null;
 }
 
 type HoldWrite =
@@ -54,6 +55,7 @@ export class HoldJournal {
         idempotencyKey: hold.idempotencyKey,
         offerCode: hold.offerCode,
         trafficSource: hold.trafficSource,
+        market: hold.market,
         createdAt: new Date(hold.createdAt),
         expiresAt: new Date(hold.expiresAt),
       },

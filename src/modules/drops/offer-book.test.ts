@@ -9,23 +9,32 @@ const claimOf = (
   quantity: number,
   now: number,
   key: string | null = null,
+  market: string | null = null,
 ): ClaimRequest => ({
   holdId: `hold-${sequence++}`,
   shopperId,
   quantity,
   idempotencyKey: key,
+  market,
   now,
 });
 
-function liveBook(reserved: number, options: { limit?: number; ttlMs?: number } = {}) {
+function liveBook(
+  reserved: number,
+  options: { limit?: number; ttlMs?: number; shares?: Record<string, number> | null } = {},
+) {
+  const shares = options.shares ? Object.entries(options.shares) : null;
   return new OfferBook({
     offerId: 'offer',
     organizationId: 'org',
     status: 'live',
-    reserved,
+    reserved: shares ? shares.reduce((sum, [, units]) => sum + units, 0) : reserved,
     sold: 0,
     perBuyerLimit: options.limit ?? null,
     holdTtlMs: options.ttlMs ?? 60_000,
+    markets:
+      shares?.map(([market, units]) => ({ market, reserved: units, sold: 0, released: false })) ??
+      null,
   });
 }
 
@@ -34,7 +43,22 @@ function expectInvariant(book: OfferBook, initiallyReserved: number) {
   expect(reserved).toBe(available + held + sold);
   for (const count of [reserved, available, held, sold]) expect(count).toBeGreaterThanOrEqual(0);
   expect(held + sold).toBeLessThanOrEqual(initiallyReserved);
+  const pools = book.marketCounts();
+  if (pools.length === 0) return;
+  // Split by market: the same invariant per market, and the offer's counts are their sums.
+  for (const pool of pools) {
+    expect(pool.reserved).toBe(pool.available + pool.held + pool.sold);
+    for (const count of [pool.reserved, pool.held, pool.sold]) {
+      expect(count).toBeGreaterThanOrEqual(0);
+    }
+    expect(pool.available).toBeGreaterThanOrEqual(0);
+  }
+  const sum = (key: 'reserved' | 'held' | 'sold') =>
+    pools.reduce((total, pool) => total + pool[key], 0);
+  expect([sum('reserved'), sum('held'), sum('sold')]).toEqual([reserved, held, sold]);
 }
+
+const marketCodes = ['US', 'GB', 'DE', 'FR'] as const;
 
 describe('an offer book', () => {
   it('sells the last unit to one claimant only', () => {
@@ -95,12 +119,69 @@ describe('an offer book', () => {
     expect(book.waitlistLength).toBe(1);
   });
 
+  it("keeps each market's units for its own shoppers", () => {
+    const book = liveBook(0, { shares: { US: 1, GB: 2 }, ttlMs: 1000 });
+    expect(book.claim(claimOf('a', 1, 0), noWrite)).toEqual({ ok: false, code: 'not_in_market' });
+    expect(book.claim(claimOf('a', 1, 0, null, 'FR'), noWrite)).toEqual({
+      ok: false,
+      code: 'not_in_market',
+    });
+    const us = book.claim(claimOf('a', 1, 0, null, 'US'), noWrite);
+    expect(us.ok && us.hold.market).toBe('US');
+    expect(book.claim(claimOf('b', 1, 0, null, 'US'), noWrite)).toEqual({
+      ok: false,
+      code: 'sold_out',
+    });
+    expect(book.claim(claimOf('b', 2, 0, null, 'GB'), noWrite).ok).toBe(true);
+    expect(book.marketCounts()).toEqual([
+      { market: 'GB', released: false, reserved: 2, available: 0, held: 2, sold: 0 },
+      { market: 'US', released: false, reserved: 1, available: 0, held: 1, sold: 0 },
+    ]);
+  });
+
+  it("serves each market's waitlist even while another market's first in line waits", () => {
+    const book = liveBook(0, { shares: { US: 1, GB: 1 }, ttlMs: 1000 });
+    book.claim(claimOf('a', 1, 0, null, 'US'), noWrite);
+    book.claim(claimOf('b', 1, 500, null, 'GB'), noWrite);
+    book.joinWaitlist('us-waiting', 1, 'US');
+    book.joinWaitlist('gb-waiting', 1, 'GB');
+    // US's hold expires first: its unit goes to the US line only.
+    book.sweep(1000);
+    expect(book.takePromotedHolds().map((hold) => [hold.shopperId, hold.market])).toEqual([
+      ['us-waiting', 'US'],
+    ]);
+    book.sweep(1500);
+    expect(book.takePromotedHolds().map((hold) => hold.shopperId)).toEqual(['gb-waiting']);
+  });
+
+  it("returns a released market's unused units, and later the units its holds give back", () => {
+    const book = liveBook(0, { shares: { US: 3, GB: 2 }, ttlMs: 1000 });
+    book.claim(claimOf('a', 1, 0, null, 'US'), noWrite);
+    book.joinWaitlist('w', 1, 'US');
+    expect(book.releaseMarket('US')).toBe(2);
+    expect(book.waitlistLength).toBe(0);
+    expect(book.claim(claimOf('b', 1, 0, null, 'US'), noWrite)).toEqual({
+      ok: false,
+      code: 'sold_out',
+    });
+    book.sweep(1000);
+    expect(book.takePromotedHolds()).toEqual([]);
+    expect(book.releaseMarket('US')).toBe(1);
+    expect(book.counts()).toEqual({ reserved: 2, available: 2, held: 0, sold: 0 });
+    expect(book.releaseMarket('FR')).toBe(0);
+  });
+
   const operation = fc.oneof(
     fc.record({
       type: fc.constant('claim' as const),
       shopper: fc.integer({ min: 0, max: 7 }),
       quantity: fc.integer({ min: 1, max: 4 }),
       key: fc.option(fc.integer({ min: 0, max: 20 })),
+      market: fc.integer({ min: 0, max: marketCodes.length }),
+    }),
+    fc.record({
+      type: fc.constant('releaseMarket' as const),
+      market: fc.integer({ min: 0, max: marketCodes.length - 1 }),
     }),
     fc.record({ type: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3000 }) }),
     fc.record({ type: fc.constant('checkout' as const), pick: fc.nat(), pays: fc.boolean() }),
@@ -110,6 +191,7 @@ describe('an offer book', () => {
       type: fc.constant('waitlist' as const),
       shopper: fc.integer({ min: 0, max: 7 }),
       quantity: fc.integer({ min: 1, max: 2 }),
+      market: fc.integer({ min: 0, max: marketCodes.length - 1 }),
     }),
     fc.record({ type: fc.constant('pause' as const), on: fc.boolean() }),
     fc.record({ type: fc.constant('close' as const) }),
@@ -120,12 +202,23 @@ describe('an offer book', () => {
       fc.property(
         fc.integer({ min: 0, max: 30 }),
         fc.option(fc.integer({ min: 1, max: 5 })),
+        // Split by market (US, GB, DE as many as listed) in some runs.
+        fc.option(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 1, maxLength: 3 })),
         fc.array(operation, { maxLength: 120 }),
-        (reserved, limit, operations) => {
-          const book = liveBook(reserved, { ttlMs: 2000, ...(limit === null ? {} : { limit }) });
+        (units, limit, split, operations) => {
+          const shares = split
+            ? Object.fromEntries(split.map((count, index) => [marketCodes[index], count]))
+            : null;
+          const book = liveBook(units, {
+            ttlMs: 2000,
+            shares,
+            ...(limit === null ? {} : { limit }),
+          });
+          const reserved = book.counts().reserved;
+          const marketOf = (index: number) => marketCodes[index] ?? null;
           let now = 0;
           const holdIds: string[] = [];
-          const orders: Array<{ shopper: string; quantity: number }> = [];
+          const orders: Array<{ shopper: string; quantity: number; market: string | null }> = [];
           for (const op of operations) {
             switch (op.type) {
               case 'claim': {
@@ -135,9 +228,13 @@ describe('an offer book', () => {
                     op.quantity,
                     now,
                     op.key === null ? null : `k${op.key}`,
+                    marketOf(op.market),
                   ),
                   noWrite,
                 );
+                if (outcome.ok && shares && !outcome.replay) {
+                  expect(outcome.hold.market).toBe(marketOf(op.market));
+                }
                 if (outcome.ok) {
                   holdIds.push(outcome.hold.id);
                   if (limit !== null)
@@ -156,7 +253,11 @@ describe('an offer book', () => {
                   const hold = book.getHold(holdId);
                   if (op.pays && hold) {
                     book.completeSale(holdId);
-                    orders.push({ shopper: hold.shopperId, quantity: hold.quantity });
+                    orders.push({
+                      shopper: hold.shopperId,
+                      quantity: hold.quantity,
+                      market: hold.market,
+                    });
                   } else book.abortCheckout(holdId);
                 }
                 break;
@@ -176,12 +277,18 @@ describe('an offer book', () => {
                     order.quantity,
                     op.restock && book.status !== 'closed',
                     now,
+                    order.market,
                   );
                 }
                 break;
               }
               case 'waitlist':
-                book.joinWaitlist(`s${op.shopper}`, op.quantity);
+                if (book.servesMarket(marketOf(op.market))) {
+                  book.joinWaitlist(`s${op.shopper}`, op.quantity, marketOf(op.market));
+                }
+                break;
+              case 'releaseMarket':
+                book.releaseMarket(marketOf(op.market) as string);
                 break;
               case 'pause':
                 if (book.status !== 'closed') book.status = op.on ? 'paused' : 'live';

@@ -11,7 +11,13 @@ import { MinHeap } from './min-heap.js';
  */
 export type OfferStatus = 'draft' | 'approved' | 'armed' | 'live' | 'paused' | 'closed';
 
-export type ClaimRefusal = 'sold_out' | 'paused' | 'closed' | 'limit_reached' | 'not_live';
+export type ClaimRefusal =
+  | 'sold_out'
+  | 'paused'
+  | 'closed'
+  | 'limit_reached'
+  | 'not_live'
+  | 'not_in_market';
 
 export interface BookHold {
   id: string;
@@ -24,6 +30,8 @@ export interface BookHold {
   idempotencyKey: string | null;
   offerCode: string | null;
   trafficSource: string | null;
+  /** The market whose reserve the units came from; null when the offer is not split. */
+  market: string | null;
   /** Resolves once the hold is durable; an answer waits for it. */
   durable: Promise<void>;
 }
@@ -40,7 +48,23 @@ export interface ClaimRequest {
   idempotencyKey: string | null;
   offerCode?: string | null;
   trafficSource?: string | null;
+  /** The shopper's market (ISO country code); required when the offer is split by market. */
+  market?: string | null;
   now: number;
+}
+
+/** One market's share of the reserve, as armed (and as recovered after a restart). */
+export interface MarketShare {
+  market: string;
+  reserved: number;
+  sold: number;
+  /** Its TTL passed: unused units went back to the catalog, its shoppers get nothing more. */
+  released: boolean;
+}
+
+export interface MarketCounts extends BookCounts {
+  market: string;
+  released: boolean;
 }
 
 export interface BookSettings {
@@ -54,7 +78,24 @@ export interface BookSettings {
   /** A time-limited offer's window, in epoch milliseconds; null when open-ended. */
   opensAt?: number | null;
   closesAt?: number | null;
+  /** The reserve split by market; null or absent when every shopper draws from one pool. */
+  markets?: readonly MarketShare[] | null;
 }
+
+interface Pool {
+  reserved: number;
+  held: number;
+  sold: number;
+  released: boolean;
+}
+
+interface WaitlistEntry {
+  shopperId: string;
+  quantity: number;
+  market: string | null;
+}
+
+const poolAvailable = (pool: Pool): number => pool.reserved - pool.held - pool.sold;
 
 export interface BookCounts {
   reserved: number;
@@ -73,6 +114,7 @@ const refusals: Record<ClaimRefusal, ClaimOutcome> = {
   closed: Object.freeze({ ok: false, code: 'closed' }),
   limit_reached: Object.freeze({ ok: false, code: 'limit_reached' }),
   not_live: Object.freeze({ ok: false, code: 'not_live' }),
+  not_in_market: Object.freeze({ ok: false, code: 'not_in_market' }),
 };
 const nothingPromoted: BookHold[] = [];
 
@@ -91,7 +133,12 @@ export class OfferBook {
   private readonly unitsByShopper = new Map<string, number>();
   private readonly expiries = new MinHeap<string>();
   private readonly answers = new Map<string, ClaimOutcome>();
-  private readonly waitlist: Array<{ shopperId: string; quantity: number }> = [];
+  private readonly waitlist: WaitlistEntry[] = [];
+  /**
+   * Per-market reserves: each market's units are claimed by its own shoppers only. The
+   * offer's totals above stay the sums of its pools. Null when the offer is not split.
+   */
+  private readonly pools: Map<string, Pool> | null;
 
   constructor(settings: BookSettings) {
     this.offerId = settings.offerId;
@@ -103,6 +150,41 @@ export class OfferBook {
     this.holdTtlMs = settings.holdTtlMs;
     this.opensAt = settings.opensAt ?? null;
     this.closesAt = settings.closesAt ?? null;
+    this.pools = settings.markets
+      ? new Map(
+          settings.markets.map((share) => [
+            share.market,
+            { reserved: share.reserved, held: 0, sold: share.sold, released: share.released },
+          ]),
+        )
+      : null;
+  }
+
+  /** Whether the reserve is split by market. */
+  get splitByMarket(): boolean {
+    return this.pools !== null;
+  }
+
+  /** Each market's counts (split offers only), in offer units, by market code. */
+  marketCounts(): MarketCounts[] {
+    if (this.pools === null) return [];
+    const pools = [...this.pools].sort(([a], [b]) => (a < b ? -1 : 1));
+    return pools.map(([market, pool]) => ({
+      market,
+      released: pool.released,
+      reserved: pool.reserved,
+      available: poolAvailable(pool),
+      held: pool.held,
+      sold: pool.sold,
+    }));
+  }
+
+  /**
+   * Whether a shopper of `market` may wait or claim here: any market when the offer is not
+   * split, else one with a reserve.
+   */
+  servesMarket(market: string | null | undefined): boolean {
+    return this.pools === null || (market != null && this.pools.has(market));
   }
 
   counts(): BookCounts {
@@ -150,11 +232,17 @@ export class OfferBook {
     if (this.status !== 'live') return refusals.not_live;
     if (this.closesAt !== null && request.now >= this.closesAt) return refusals.closed;
     if (this.opensAt !== null && request.now < this.opensAt) return refusals.not_live;
+    const market = this.pools === null ? null : (request.market ?? null);
+    const pool = market === null ? undefined : this.pools?.get(market);
+    if (this.pools !== null && pool === undefined) return refusals.not_in_market;
     const owned = this.unitsOf(request.shopperId);
     if (this.perBuyerLimit !== null && owned + request.quantity > this.perBuyerLimit) {
       return refusals.limit_reached;
     }
     if (this.available < request.quantity) return refusals.sold_out;
+    if (pool !== undefined && (pool.released || poolAvailable(pool) < request.quantity)) {
+      return refusals.sold_out;
+    }
     const hold = this.addHold({
       id: request.holdId ?? randomUUID(),
       shopperId: request.shopperId,
@@ -165,6 +253,7 @@ export class OfferBook {
       idempotencyKey: request.idempotencyKey,
       offerCode: request.offerCode ?? null,
       trafficSource: request.trafficSource ?? null,
+      market,
       durable: settled,
     });
     hold.durable = onCreate(hold);
@@ -175,6 +264,8 @@ export class OfferBook {
   addHold(hold: BookHold): BookHold {
     this.holds.set(hold.id, hold);
     this.heldUnits += hold.quantity;
+    const pool = this.poolOf(hold.market);
+    if (pool) pool.held += hold.quantity;
     this.unitsByShopper.set(hold.shopperId, this.unitsOf(hold.shopperId) + hold.quantity);
     this.expiries.push(hold.expiresAt, hold.id);
     if (hold.idempotencyKey !== null) {
@@ -243,6 +334,8 @@ export class OfferBook {
     if (this.status === 'closed') {
       this.dropHold(hold, true);
       this.reservedUnits -= hold.quantity;
+      const pool = this.poolOf(hold.market);
+      if (pool) pool.reserved -= hold.quantity;
       return hold.quantity;
     }
     hold.state = 'held';
@@ -257,6 +350,11 @@ export class OfferBook {
     this.holds.delete(holdId);
     this.heldUnits -= hold.quantity;
     this.soldUnits += hold.quantity;
+    const pool = this.poolOf(hold.market);
+    if (pool) {
+      pool.held -= hold.quantity;
+      pool.sold += hold.quantity;
+    }
   }
 
   /** A shopper gives a hold back before it expires. */
@@ -269,16 +367,45 @@ export class OfferBook {
   }
 
   /** A sold order was cancelled or returned; restocked units are available again. */
-  unsell(shopperId: string, quantity: number, restock: boolean, now: number): void {
+  unsell(
+    shopperId: string,
+    quantity: number,
+    restock: boolean,
+    now: number,
+    market: string | null = null,
+  ): void {
     this.soldUnits -= quantity;
     this.unitsByShopper.set(shopperId, Math.max(0, this.unitsOf(shopperId) - quantity));
     if (!restock) this.reservedUnits -= quantity;
+    const pool = this.poolOf(market);
+    if (pool) {
+      pool.sold -= quantity;
+      if (!restock) pool.reserved -= quantity;
+    }
     this.afterRelease(restock, now);
   }
 
-  /** Joins the queue for units released later. */
-  joinWaitlist(shopperId: string, quantity: number): number {
-    this.waitlist.push({ shopperId, quantity });
+  /**
+   * A market's reserve reached its TTL: its unused units leave the offer (the caller returns
+   * them to the catalog) and its shoppers get no more units; its waiting shoppers leave the
+   * line. Units its open holds give back later leave at the next call. Answers the units.
+   */
+  releaseMarket(market: string): number {
+    const pool = this.pools?.get(market);
+    if (!pool) return 0;
+    pool.released = true;
+    const unused = Math.max(0, poolAvailable(pool));
+    pool.reserved -= unused;
+    this.reservedUnits -= unused;
+    for (let index = this.waitlist.length - 1; index >= 0; index--) {
+      if (this.waitlist[index]?.market === market) this.waitlist.splice(index, 1);
+    }
+    return unused;
+  }
+
+  /** Joins the queue for units released later (of the shopper's market, when split). */
+  joinWaitlist(shopperId: string, quantity: number, market: string | null = null): number {
+    this.waitlist.push({ shopperId, quantity, market: this.pools === null ? null : market });
     return this.waitlist.length;
   }
 
@@ -292,12 +419,30 @@ export class OfferBook {
     return promoted;
   }
 
+  /**
+   * First come, first served: an entry over the per-buyer limit is dropped, and the first
+   * entry that does not fit stops the line (of its market, when the offer is split: a market
+   * with units serves its own line even while another market's head waits).
+   */
   private afterRelease(released: boolean, now: number): void {
     if (!released || this.status !== 'live') return;
-    while (this.waitlist.length > 0) {
-      const next = this.waitlist[0] as { shopperId: string; quantity: number };
-      if (this.available < next.quantity) return;
-      this.waitlist.shift();
+    let blocked: Set<string | null> | undefined;
+    let index = 0;
+    while (index < this.waitlist.length) {
+      const next = this.waitlist[index] as WaitlistEntry;
+      const pool = this.poolOf(next.market);
+      const fits =
+        this.available >= next.quantity &&
+        (this.pools === null ||
+          (pool !== undefined && !pool.released && poolAvailable(pool) >= next.quantity));
+      if (!fits || blocked?.has(next.market)) {
+        if (this.pools === null) return;
+        blocked ??= new Set();
+        blocked.add(next.market);
+        index++;
+        continue;
+      }
+      this.waitlist.splice(index, 1);
       const owned = this.unitsOf(next.shopperId);
       if (this.perBuyerLimit !== null && owned + next.quantity > this.perBuyerLimit) continue;
       this.promoted.push(
@@ -311,15 +456,22 @@ export class OfferBook {
           idempotencyKey: null,
           offerCode: null,
           trafficSource: 'waitlist',
+          market: next.market,
           durable: settled,
         }),
       );
     }
   }
 
+  private poolOf(market: string | null): Pool | undefined {
+    return market === null || this.pools === null ? undefined : this.pools.get(market);
+  }
+
   private dropHold(hold: BookHold, returnUnits: boolean): void {
     this.holds.delete(hold.id);
     if (!returnUnits) return;
+    const pool = this.poolOf(hold.market);
+    if (pool) pool.held -= hold.quantity;
     this.heldUnits -= hold.quantity;
     this.unitsByShopper.set(
       hold.shopperId,
@@ -331,7 +483,7 @@ export class OfferBook {
    * Closing: open holds end and unsold units leave the offer (back to the catalog's stock).
    * Holds whose payment is in flight stay until it settles. Answers the units that left.
    */
-  close(): { unsold: number; released: BookHold[] } {
+  close(): { unsold: number; released: BookHold[]; unsoldByMarket: Record<string, number> } {
     this.status = 'closed';
     const released: BookHold[] = [];
     for (const hold of [...this.holds.values()]) {
@@ -341,8 +493,13 @@ export class OfferBook {
     }
     const unsold = this.reservedUnits - this.soldUnits - this.heldUnits;
     this.reservedUnits -= unsold;
+    const unsoldByMarket: Record<string, number> = {};
+    for (const [market, pool] of this.pools ?? []) {
+      unsoldByMarket[market] = poolAvailable(pool);
+      pool.reserved -= unsoldByMarket[market];
+    }
     this.waitlist.length = 0;
-    return { unsold, released };
+    return { unsold, released, unsoldByMarket };
   }
 
   /**

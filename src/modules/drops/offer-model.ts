@@ -28,6 +28,15 @@ export interface ComponentInventory extends BookCounts {
   quantity: number;
 }
 
+/** One market's share of a split reserve: who owns it, until when, and its live counts. */
+export interface MarketReserve extends BookCounts {
+  market: string;
+  ownerId: string;
+  expiresAt: Date | null;
+  /** When its TTL passed and its unused units went back to the catalog. */
+  releasedAt: Date | null;
+}
+
 export interface Offer extends Omit<OfferInput, 'codes'> {
   id: string;
   status: OfferStatus;
@@ -37,6 +46,8 @@ export interface Offer extends Omit<OfferInput, 'codes'> {
   reservedUnits: number;
   reserveOwnerId: string | null;
   reserveExpiresAt: Date | null;
+  /** The reserve split by market (empty when every shopper draws from one pool). */
+  markets: MarketReserve[];
   /** Live counts in offer units, and per component in SKU units; null before arming. */
   inventory: (BookCounts & { waitlist: number; components: ComponentInventory[] }) | null;
   approvedAt: Date | null;
@@ -97,10 +108,11 @@ export async function presentOffers(
   rows: OfferRow[],
 ): Promise<Offer[]> {
   const ids = rows.map((row) => row.id);
-  const [components, codes, live] = await Promise.all([
+  const [components, codes, live, shares] = await Promise.all([
     repository.listComponents(organizationId, ids),
     repository.listCodes(organizationId, ids),
     store.countsMany(ids),
+    repository.listMarketReservesOf(organizationId, ids),
   ]);
   return rows.map((row) => {
     const own = components.filter((component) => component.offerId === row.id);
@@ -133,6 +145,22 @@ export async function presentOffers(
       reservedUnits: counts?.reserved ?? row.reservedUnits,
       reserveOwnerId: row.reserveOwnerId,
       reserveExpiresAt: row.reserveExpiresAt,
+      markets: shares
+        .filter((share) => share.offerId === row.id)
+        .map((share) => {
+          const pool = counts?.markets.find((entry) => entry.market === share.market);
+          return {
+            market: share.market,
+            ownerId: share.ownerId,
+            expiresAt: share.expiresAt,
+            releasedAt: share.releasedAt,
+            // Without a book (closed, or not armed), the rows: nothing is held then.
+            reserved: pool?.reserved ?? share.reservedUnits,
+            available: pool?.available ?? share.reservedUnits - share.soldUnits,
+            held: pool?.held ?? 0,
+            sold: pool?.sold ?? share.soldUnits,
+          };
+        }),
       inventory: counts
         ? {
             reserved: counts.reserved,

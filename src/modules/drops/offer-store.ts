@@ -1,5 +1,5 @@
 import type { OfferRow } from './drops.repository.js';
-import type { BookCounts, ClaimRefusal, OfferStatus } from './offer-book.js';
+import type { BookCounts, ClaimRefusal, MarketCounts, OfferStatus } from './offer-book.js';
 
 /**
  * Where the live state of armed offers is kept and decided: reserved units, cart holds,
@@ -24,6 +24,8 @@ export interface StoreHold {
   idempotencyKey: string | null;
   offerCode: string | null;
   trafficSource: string | null;
+  /** The market whose reserve the units came from; null when the offer is not split. */
+  market: string | null;
 }
 
 export type StoreClaimOutcome =
@@ -36,12 +38,22 @@ export interface StoreClaimRequest {
   idempotencyKey: string | null;
   offerCode: string | null;
   trafficSource: string | null;
+  /** The shopper's market; an offer reserved per market serves its markets only. */
+  market: string | null;
   now: number;
 }
 
 export interface StoreCounts extends BookCounts {
   status: OfferStatus;
   waitlist: number;
+  /** Per market, when the reserve is split by market; empty otherwise. */
+  markets: MarketCounts[];
+}
+
+/** What closing a book returned: unsold offer units, in all and per market (split offers). */
+export interface ClosedBook {
+  unsold: number;
+  unsoldByMarket: Record<string, number>;
 }
 
 export type CheckoutStart =
@@ -71,7 +83,13 @@ export interface OfferStore {
    * Closes the book: open holds end (persisted as released), unsold units leave the offer.
    * Answers how many offer units left, or null when there was no book.
    */
-  close(offerId: string): Promise<{ unsold: number } | null>;
+  close(offerId: string): Promise<ClosedBook | null>;
+  /**
+   * A market's reserve reached its TTL: its unused units leave the offer and its shoppers get
+   * no more. Answers the units that left (for the caller to return to the catalog), or null
+   * when the offer has no book. Called again, it answers units given back since.
+   */
+  releaseMarket(offerId: string, market: string): Promise<number | null>;
 
   /**
    * Decides a claim. `undefined` means the offer has no book (unknown, closed, not armed).
@@ -88,6 +106,7 @@ export interface OfferStore {
     offerId: string,
     shopperId: string,
     quantity: number,
+    market: string | null,
   ): Promise<WaitlistAnswer | undefined>;
   /** The shopper's open hold, else their place in the waitlist, else undefined. */
   standing(offerId: string, shopperId: string): Promise<Standing | undefined>;
@@ -110,6 +129,7 @@ export interface OfferStore {
     quantity: number,
     restock: boolean,
     now: number,
+    market: string | null,
   ): Promise<void>;
 
   /** Live counts of an open book; undefined when it has none. */

@@ -47,6 +47,20 @@ export const offerSchema = z
     reservedUnits: z.number().int(),
     reserveOwnerId: z.string().nullable(),
     reserveExpiresAt: timestamp.nullable(),
+    markets: z
+      .array(
+        z.object({
+          market: z.string(),
+          ownerId: z.string(),
+          expiresAt: timestamp.nullable(),
+          releasedAt: timestamp.nullable(),
+          ...counts,
+        }),
+      )
+      .meta({
+        description:
+          'The reserve split by market, each share with its owner, TTL and live counts (offer units)',
+      }),
     inventory: z
       .object({
         ...counts,
@@ -197,8 +211,32 @@ export const offersRoutes: Routes = (app, { services, auth }) => {
         security: secured,
         params: idParams,
         body: z.object({
-          units: z.number().int().min(1, 'must be at least 1').max(1_000_000),
+          units: z
+            .number()
+            .int()
+            .min(1, 'must be at least 1')
+            .max(1_000_000)
+            .optional()
+            .meta({ description: "Required unless markets are given (then their units' sum)" }),
           reserveTtlSeconds: z.number().int().min(60).nullable().default(null),
+          markets: z
+            .array(
+              z.object({
+                market: z
+                  .string()
+                  .regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 3166 country code')
+                  .transform((code) => code.toUpperCase()),
+                units: z.number().int().min(1, 'must be at least 1').max(1_000_000),
+                ownerId: z.uuid('must be a UUID').optional(),
+                reserveTtlSeconds: z.number().int().min(60).nullable().default(null),
+              }),
+            )
+            .max(100)
+            .optional()
+            .meta({
+              description:
+                "Splits the reserve by market: each share has its owner and TTL, and shoppers claim from their own market's units",
+            }),
         }),
         response: { 200: offerSchema, ...commonErrors, 409: errorResponse },
       },

@@ -11,6 +11,24 @@ import { validateOfferInput } from './offer-validation.js';
 
 export type { ComponentInventory, Offer, OfferInput } from './offer-model.js';
 
+/** One market's share when arming per market. */
+export interface MarketReserveInput {
+  market: string;
+  units: number;
+  /** Who answers for this market's units; the person arming when absent. */
+  ownerId?: string | undefined;
+  /** After this, the market's unused units go back to the catalog; never when null. */
+  reserveTtlSeconds?: number | null | undefined;
+}
+
+export interface ArmInput {
+  /** Offer units to reserve; with markets, their sum (it may then be left out). */
+  units?: number | undefined;
+  /** Applies to the whole reserve until the offer goes live. */
+  reserveTtlSeconds: number | null;
+  markets?: MarketReserveInput[] | undefined;
+}
+
 export interface OffersDeps {
   repository: DropsRepository;
   store: OfferStore;
@@ -133,13 +151,14 @@ export class OffersService {
     return this.get(actor, offerId);
   }
 
-  /** The inventory lock: reserves `units` offers' worth of every component from stock. */
-  async arm(
-    actor: Actor,
-    offerId: string,
-    input: { units: number; reserveTtlSeconds: number | null },
-  ): Promise<Offer> {
+  /**
+   * The inventory lock: reserves `units` offers' worth of every component from stock,
+   * optionally split by market (each share with its own owner and TTL; a claim then draws
+   * from the shopper's market only).
+   */
+  async arm(actor: Actor, offerId: string, input: ArmInput): Promise<Offer> {
     requirePermission(actor, 'inventory.manage');
+    const { units, shares } = await this.reserveToArm(actor, input);
     const row = await this.findRow(actor, offerId);
     if (row.status !== 'approved') throw this.wrongStatus(row, 'arm', ['approved']);
     if (row.approvedTermsHash !== row.termsHash) {
@@ -155,11 +174,11 @@ export class OffersService {
         offerId,
         components.map((component) => ({
           skuId: component.skuId,
-          units: component.quantity * input.units,
+          units: component.quantity * units,
         })),
         {
           status: 'armed',
-          reservedUnits: input.units,
+          reservedUnits: units,
           reserveOwnerId: actor.userId,
           reserveExpiresAt: input.reserveTtlSeconds
             ? new Date(now.getTime() + input.reserveTtlSeconds * 1000)
@@ -167,18 +186,88 @@ export class OffersService {
           armedAt: now,
           updatedAt: now,
         },
+        shares.map((share) => ({
+          organizationId: actor.organizationId,
+          offerId,
+          market: share.market,
+          reservedUnits: share.units,
+          ownerId: share.ownerId,
+          expiresAt: share.reserveTtlSeconds
+            ? new Date(now.getTime() + share.reserveTtlSeconds * 1000)
+            : null,
+        })),
       );
       if (armed) await this.deps.store.open(armed);
     } catch (error) {
       if (error instanceof StockShortError) {
-        throw new AppError('conflict', `Not enough stock on hand to reserve ${input.units} units`, {
+        throw new AppError('conflict', `Not enough stock on hand to reserve ${units} units`, {
           rule: 'insufficient_stock',
           skuId: error.skuId,
         });
       }
       throw error;
     }
+    if (shares.length > 0) {
+      await this.recordOfferEvent(actor, 'offer.armed_by_market', offerId, {
+        units,
+        markets: shares.map((share) => ({
+          market: share.market,
+          units: share.units,
+          ownerId: share.ownerId,
+          reserveTtlSeconds: share.reserveTtlSeconds ?? null,
+        })),
+      });
+    }
     return this.get(actor, offerId);
+  }
+
+  /** The units to arm and the markets' shares, each with its owner, checked. */
+  private async reserveToArm(
+    actor: Actor,
+    input: ArmInput,
+  ): Promise<{ units: number; shares: Array<MarketReserveInput & { ownerId: string }> }> {
+    const markets = input.markets ?? [];
+    if (markets.length === 0) {
+      if (input.units === undefined) {
+        throw new AppError('invalid', 'units: is required', { field: 'units' });
+      }
+      return { units: input.units, shares: [] };
+    }
+    const seen = new Set<string>();
+    for (const [index, share] of markets.entries()) {
+      if (seen.has(share.market)) {
+        throw new AppError('invalid', `markets.${index}.market: ${share.market} is listed twice`, {
+          field: `markets.${index}.market`,
+        });
+      }
+      seen.add(share.market);
+    }
+    const sum = markets.reduce((total, share) => total + share.units, 0);
+    if (input.units !== undefined && input.units !== sum) {
+      throw new AppError(
+        'invalid',
+        `units: must equal the sum of the markets' units (${sum}), or be left out`,
+        { field: 'units' },
+      );
+    }
+    const owners = [...new Set(markets.flatMap((share) => (share.ownerId ? [share.ownerId] : [])))];
+    const members = await this.deps.repository.findMembers(actor.organizationId, owners);
+    const shares = markets.map((share, index) => {
+      const ownerId = share.ownerId ?? actor.userId;
+      const field = `markets.${index}.ownerId`;
+      if (ownerId === null) {
+        throw new AppError('invalid', `${field}: is required when an API token arms the offer`, {
+          field,
+        });
+      }
+      if (share.ownerId && !members.has(share.ownerId)) {
+        throw new AppError('invalid', `${field}: ${ownerId} is not a member of this organisation`, {
+          field,
+        });
+      }
+      return { ...share, ownerId };
+    });
+    return { units: sum, shares };
   }
 
   async goLive(actor: Actor, offerId: string): Promise<Offer> {
@@ -213,9 +302,14 @@ export class OffersService {
     return this.get(actor, offerId);
   }
 
-  /** Reserves whose TTL passed before the offer went live return to stock. */
+  /**
+   * Reserves whose TTL passed before the offer went live return to stock; so do the unused
+   * units of a market whose own TTL passed (whatever the offer's status), and units its holds
+   * gave back since. Answers how many offers were closed.
+   */
   async releaseExpiredReserves(): Promise<number> {
     const now = this.deps.clock.now();
+    await this.releaseExpiredMarkets(now);
     const armed = await this.deps.repository.listOffersInStatus(['armed']);
     const expired = armed.filter((row) => row.reserveExpiresAt && row.reserveExpiresAt <= now);
     for (const row of expired) {
@@ -233,11 +327,47 @@ export class OffersService {
     return expired.length;
   }
 
+  private async releaseExpiredMarkets(now: Date): Promise<void> {
+    for (const share of await this.deps.repository.listDueMarketReserves(now)) {
+      const units = await this.deps.store.releaseMarket(share.offerId, share.market);
+      if (units === null || (units === 0 && share.releasedAt !== null)) continue;
+      const components = await this.deps.repository.listComponents(share.organizationId, [
+        share.offerId,
+      ]);
+      const first = await this.deps.repository.releaseMarketReserve(
+        share.organizationId,
+        share.offerId,
+        share.market,
+        units,
+        components.map((component) => ({
+          skuId: component.skuId,
+          units: component.quantity * units,
+        })),
+        now,
+      );
+      if (!first) continue;
+      await this.deps.audit.record({
+        organizationId: share.organizationId,
+        actor: null,
+        action: 'offer.market_reserve_released',
+        subjectType: 'offer',
+        subjectId: share.offerId,
+        reason: `The reserve for ${share.market} reached its TTL`,
+        data: { market: share.market, ownerId: share.ownerId, unusedReturned: units },
+      });
+    }
+  }
+
   /**
    * Units of a hold whose payment failed after its offer closed: they leave the offer's
    * reserve and go back to the catalog's stock.
    */
-  async returnUnsold(organizationId: string, offerId: string, units: number): Promise<void> {
+  async returnUnsold(
+    organizationId: string,
+    offerId: string,
+    units: number,
+    market: string | null = null,
+  ): Promise<void> {
     const components = await this.deps.repository.listComponents(organizationId, [offerId]);
     await this.deps.repository.releaseReserve(
       organizationId,
@@ -248,13 +378,15 @@ export class OffersService {
         units: component.quantity * units,
       })),
       this.deps.clock.now(),
+      market,
     );
   }
 
   /** Returns how many unsold offer units went back to stock. */
   private async closeRow(row: OfferRow): Promise<number> {
     const now = this.deps.clock.now();
-    const unsold = (await this.deps.store.close(row.id))?.unsold ?? 0;
+    const closed = await this.deps.store.close(row.id);
+    const unsold = closed?.unsold ?? 0;
     const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
     await this.deps.repository.returnStock(
       row.organizationId,
@@ -269,6 +401,7 @@ export class OffersService {
         closedAt: now,
         updatedAt: now,
       },
+      closed?.unsoldByMarket,
     );
     return unsold;
   }

@@ -164,6 +164,7 @@ export class OrdersService {
         row.quantity,
         open && input.restock,
         now.getTime(),
+        row.market,
       );
     }
     await this.deps.audit.record({

@@ -1,5 +1,5 @@
 import type { HoldRow, OfferRow } from './drops.repository.js';
-import type { ClaimRefusal } from './offer-book.js';
+import type { ClaimRefusal, MarketShare } from './offer-book.js';
 import type { StoreHold } from './offer-store.js';
 
 /**
@@ -51,6 +51,8 @@ export interface StoredHold {
   k?: string;
   oc?: string;
   ts?: string;
+  /** market, when the offer is split by market */
+  m?: string;
 }
 
 /** An open hold row, as the load script restores it (held: payment pins do not survive). */
@@ -64,6 +66,7 @@ export function storedHoldOf(row: HoldRow): StoredHold {
     ...(row.idempotencyKey === null ? {} : { k: row.idempotencyKey }),
     ...(row.offerCode === null ? {} : { oc: row.offerCode }),
     ...(row.trafficSource === null ? {} : { ts: row.trafficSource }),
+    ...(row.market === null ? {} : { m: row.market }),
   };
 }
 
@@ -86,6 +89,7 @@ export function storeHoldOf(
     idempotencyKey: stored.k ?? null,
     offerCode: stored.oc ?? null,
     trafficSource: stored.ts ?? null,
+    market: stored.m ?? null,
   };
 }
 
@@ -117,10 +121,18 @@ export function numberArg(value: number | null): string {
   return value === null ? '' : String(value);
 }
 
+/** A market's counts as the scripts keep them (see loadBook in redis-offer-prelude.ts). */
+export interface StoredPool {
+  r: number;
+  h: number;
+  s: number;
+  x: boolean;
+}
+
 /**
  * The load script's arguments (before the spare ids): the offer's terms, its sold units, its
- * open holds (held again: a payment pin does not survive a reload) and the first answers of
- * holds that ended.
+ * open holds (held again: a payment pin does not survive a reload), the first answers of
+ * holds that ended, and the markets' shares when the reserve is split.
  */
 export function loadArgs(
   offer: OfferRow,
@@ -128,7 +140,12 @@ export function loadArgs(
   holds: readonly HoldRow[],
   now: number,
   bought: ReadonlyArray<{ shopperId: string; units: number }>,
+  markets: readonly MarketShare[] = [],
 ): Array<string | number> {
+  const pools: Record<string, StoredPool> = {};
+  for (const share of markets) {
+    pools[share.market] = { r: share.reserved, h: 0, s: share.sold, x: share.released };
+  }
   const open = holds.filter((row) => row.status === 'held');
   const answered = holds.filter((row) => row.status !== 'held' && row.idempotencyKey !== null);
   return [
@@ -146,5 +163,6 @@ export function loadArgs(
       answered.map((row) => [row.idempotencyKey, holdAnswer(row.id, row.expiresAt.getTime())]),
     ),
     JSON.stringify(bought.map((entry) => [entry.shopperId, entry.units])),
+    markets.length > 0 ? JSON.stringify(pools) : '',
   ];
 }

@@ -25,16 +25,20 @@ end
 -- drop are refusals, which then write nothing.
 local function loadBook()
   local v = redis.call('HMGET', stateKey, 'status', 'reserved', 'held', 'sold', 'limit', 'ttl',
-    'opensAt', 'closesAt', 'org', 'pending')
+    'opensAt', 'closesAt', 'org', 'pending', 'markets')
   if not v[1] then return nil end
   local book = { status = v[1], reserved = tonumber(v[2]), held = tonumber(v[3]),
     sold = tonumber(v[4]), limit = tonumber(v[5]), ttl = tonumber(v[6]), opensAt = tonumber(v[7]),
-    closesAt = tonumber(v[8]), org = v[9], pending = v[10] == '1' }
+    closesAt = tonumber(v[8]), org = v[9], pending = v[10] == '1', marketsChanged = false }
+  -- Per-market reserves (OfferBook's pools): market -> { r = reserved, h = held, s = sold,
+  -- x = released }; absent when the offer is not split.
+  if v[11] then book.markets = cjson.decode(v[11]) end
   book.saved = { book.status, book.reserved, book.held, book.sold, book.pending }
   return book
 end
 
 local function saveBook(book)
+  if book.marketsChanged then redis.call('HSET', stateKey, 'markets', cjson.encode(book.markets)) end
   local s = book.saved
   if s[1] == book.status and s[2] == book.reserved and s[3] == book.held and s[4] == book.sold
     and s[5] == book.pending then return end
@@ -43,6 +47,33 @@ local function saveBook(book)
 end
 
 local function available(book) return book.reserved - book.held - book.sold end
+
+local function poolOf(book, market)
+  if not market or not book.markets then return nil end
+  return book.markets[market]
+end
+
+local function poolAvailable(pool) return pool.r - pool.h - pool.s end
+
+-- Moves a market's counts along with the offer's (a no-op when the offer is not split).
+local function touchPool(book, market, reserved, held, sold)
+  local pool = poolOf(book, market)
+  if not pool then return end
+  pool.r, pool.h, pool.s = pool.r + reserved, pool.h + held, pool.s + sold
+  book.marketsChanged = true
+end
+
+-- A waitlist entry is '<quantity>|<shopper>', or '<quantity>@<market>|<shopper>' when split.
+local function parseEntry(entry)
+  local bar = string.find(entry, '|', 1, true)
+  local head, market = string.sub(entry, 1, bar - 1), nil
+  local at = string.find(head, '@', 1, true)
+  if at then head, market = string.sub(head, 1, at - 1), string.sub(head, at + 1) end
+  return tonumber(head), market, string.sub(entry, bar + 1)
+end
+
+-- Marks waitlist entries to delete in one LREM afterwards (no real entry is empty).
+local removedEntry = ''
 
 local function unitsOf(shopper) return tonumber(redis.call('HGET', buyersKey, shopper)) or 0 end
 
@@ -64,6 +95,7 @@ local function addHold(book, id, hold)
   redis.call('HSET', holdsKey, id, cjson.encode(hold))
   redis.call('ZADD', expKey, int(hold.e), id)
   book.held = book.held + hold.q
+  touchPool(book, hold.m, 0, hold.q, 0)
   addUnits(hold.s, hold.q)
   if hold.k then redis.call('HSET', answersKey, hold.k, holdAnswer(id, hold)) end
 end
@@ -73,6 +105,7 @@ local function dropHold(book, id, hold)
   redis.call('ZREM', expKey, id)
   redis.call('ZREM', payingKey, id)
   book.held = book.held - hold.q
+  touchPool(book, hold.m, 0, -hold.q, 0)
   addUnits(hold.s, -hold.q)
 end
 
@@ -92,6 +125,44 @@ local function expireDue(book, now)
   return expired
 end
 
+local function waitlistHold(book, id, shopper, quantity, market, now, promoted)
+  local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held',
+    ts = 'waitlist', m = market }
+  addHold(book, id, hold)
+  promoted[#promoted + 1] = id
+  promoted[#promoted + 1] = cjson.encode(hold)
+end
+
+-- OfferBook.afterRelease for an offer split by market: each market's line stops at its own
+-- first entry that does not fit.
+local function promoteByMarket(book, now, ids, promoted)
+  local blocked, used, removed = {}, 0, false
+  for index, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
+    local quantity, market, shopper = parseEntry(entry)
+    local line = market or ''
+    local pool = poolOf(book, market)
+    if blocked[line] then
+      -- behind an entry of its market that waits
+    elseif not pool or pool.x or poolAvailable(pool) < quantity or available(book) < quantity then
+      blocked[line] = true
+    elseif book.limit and unitsOf(shopper) + quantity > book.limit then
+      redis.call('LSET', waitKey, index - 1, removedEntry)
+      removed = true
+    else
+      local id = ids[used + 1]
+      if not id then
+        book.pending = true
+        break
+      end
+      used = used + 1
+      redis.call('LSET', waitKey, index - 1, removedEntry)
+      removed = true
+      waitlistHold(book, id, shopper, quantity, market, now, promoted)
+    end
+  end
+  if removed then redis.call('LREM', waitKey, 0, removedEntry) end
+end
+
 -- OfferBook.afterRelease: first come, first served; an entry over the per-buyer limit is
 -- dropped, the first that does not fit stops the line. When the spare ids run out the rest is
 -- left 'pending' and the next script (at the latest the next sweep) goes on.
@@ -99,13 +170,12 @@ local function promote(book, released, now, ids, promoted)
   if not (released or book.pending) then return end
   book.pending = false
   if book.status ~= 'live' then return end
+  if book.markets then return promoteByMarket(book, now, ids, promoted) end
   local used = 0
   while true do
     local entry = redis.call('LINDEX', waitKey, 0)
     if not entry then return end
-    local bar = string.find(entry, '|', 1, true)
-    local quantity = tonumber(string.sub(entry, 1, bar - 1))
-    local shopper = string.sub(entry, bar + 1)
+    local quantity, _, shopper = parseEntry(entry)
     if available(book) < quantity then return end
     if book.limit and unitsOf(shopper) + quantity > book.limit then
       redis.call('LPOP', waitKey)
@@ -117,11 +187,7 @@ local function promote(book, released, now, ids, promoted)
       end
       used = used + 1
       redis.call('LPOP', waitKey)
-      local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held',
-        ts = 'waitlist' }
-      addHold(book, id, hold)
-      promoted[#promoted + 1] = id
-      promoted[#promoted + 1] = cjson.encode(hold)
+      waitlistHold(book, id, shopper, quantity, nil, now, promoted)
     end
   end
 end

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { OfferStatus } from './offer-book.js';
 import type { Standing, StoreCounts } from './offer-store.js';
-import { offerKeys, type StoredHold } from './redis-offer-keys.js';
+import { offerKeys, type StoredHold, type StoredPool } from './redis-offer-keys.js';
 
 /**
  * Reads of the Redis offer store that decide nothing, so they need no script: a pipeline (the
@@ -16,7 +16,7 @@ export async function readCounts(
   const pipeline = redis.pipeline();
   for (const offerId of offerIds) {
     const keys = offerKeys(prefix, offerId);
-    pipeline.hmget(keys.state, 'status', 'reserved', 'held', 'sold').llen(keys.wait);
+    pipeline.hmget(keys.state, 'status', 'reserved', 'held', 'sold', 'markets').llen(keys.wait);
   }
   const results = valuesOf(await pipeline.exec());
   const answer = new Map<string, StoreCounts>();
@@ -53,16 +53,30 @@ function valuesOf(results: Array<[Error | null, unknown]> | null): unknown[] {
   });
 }
 
-/** Counts from HMGET state status reserved held sold and LLEN wait; undefined without state. */
+/**
+ * Counts from HMGET state status reserved held sold markets and LLEN wait; undefined without
+ * state.
+ */
 function countsOf(state: ReadonlyArray<string | null>, waitlist: number): StoreCounts | undefined {
-  const [status, reserved, held, sold] = state.map((value) => value ?? null);
+  const [status, reserved, held, sold, markets] = state.map((value) => value ?? null);
   if (!status) return undefined;
   const counts = { reserved: Number(reserved), held: Number(held), sold: Number(sold) };
+  const pools = markets ? (JSON.parse(markets) as Record<string, StoredPool>) : {};
   return {
     status: status as OfferStatus,
     ...counts,
     available: counts.reserved - counts.held - counts.sold,
     waitlist,
+    markets: Object.entries(pools)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([market, pool]) => ({
+        market,
+        released: pool.x,
+        reserved: pool.r,
+        available: pool.r - pool.h - pool.s,
+        held: pool.h,
+        sold: pool.s,
+      })),
   };
 }
 

@@ -18,13 +18,15 @@ import { offerPrelude } from './redis-offer-prelude.js';
  * Loads an offer from its rows, only if absent: other processes may already be deciding on it.
  * ARGV: org, status, reserved, sold, limit?, ttlMs, opensAt?, closesAt?, now, open holds (JSON
  * [[id, hold]]), remembered answers (JSON [[key, answer]]), units bought per shopper (JSON
- * [[shopper, units]], paid orders: the per-buyer limit counts them), spare ids.
+ * [[shopper, units]], paid orders: the per-buyer limit counts them), the markets' shares (JSON
+ market -> { r, h = 0, s, x }, or '' when not split), spare ids.
  */
 const load = `
 if redis.call('EXISTS', stateKey) == 1 then return false end
 redis.call('HSET', stateKey, 'org', ARGV[1], 'status', ARGV[2], 'reserved', ARGV[3], 'held', '0',
   'sold', ARGV[4], 'limit', ARGV[5], 'ttl', ARGV[6], 'opensAt', ARGV[7], 'closesAt', ARGV[8],
   'pending', '0')
+if ARGV[13] ~= '' then redis.call('HSET', stateKey, 'markets', ARGV[13]) end
 -- Leftovers without a state (a partial flush) would count twice: the rows are the record.
 redis.call('DEL', holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey)
 for _, entry in ipairs(cjson.decode(ARGV[12])) do
@@ -38,7 +40,7 @@ end
 local now = tonumber(ARGV[9])
 local expired = expireDue(book, now)
 local promoted = {}
-promote(book, #expired > 0, now, argsFrom(13), promoted)
+promote(book, #expired > 0, now, argsFrom(14), promoted)
 saveBook(book)
 return { 'loaded', book.org, expired, promoted }
 `;
@@ -52,7 +54,8 @@ return 1
 
 /**
  * OfferBook.claim. ARGV: now, quantity, shopper, key?, offerCode?, trafficSource?, holdId,
- * spare ids. Answers [answer, org, expired ids, promoted, replayed (0|1)], or nil without a book.
+ * market?, spare ids. Answers [answer, org, expired ids, promoted, replayed (0|1), the hold's
+ * market or ''], or nil without a book.
  */
 const claim = `
 local book = loadBook()
@@ -60,23 +63,27 @@ if not book then return false end
 local key = optional(ARGV[4])
 if key then
   local first = redis.call('HGET', answersKey, key)
-  if first then return { first, book.org, {}, {}, 1 } end
+  if first then return { first, book.org, {}, {}, 1, '' } end
 end
 local now, quantity, shopper = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local market = book.markets and optional(ARGV[8]) or nil
+local pool = poolOf(book, market)
 local expired = expireDue(book, now)
 local promoted = {}
-promote(book, #expired > 0, now, argsFrom(8), promoted)
+promote(book, #expired > 0, now, argsFrom(9), promoted)
 local answer
 if book.status == 'closed' then answer = 'r:closed'
 elseif book.status == 'paused' then answer = 'r:paused'
 elseif book.status ~= 'live' then answer = 'r:not_live'
 elseif book.closesAt and now >= book.closesAt then answer = 'r:closed'
 elseif book.opensAt and now < book.opensAt then answer = 'r:not_live'
+elseif book.markets and not pool then answer = 'r:not_in_market'
 elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
 elseif available(book) < quantity then answer = 'r:sold_out'
+elseif pool and (pool.x or poolAvailable(pool) < quantity) then answer = 'r:sold_out'
 else
   local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held', k = key,
-    oc = optional(ARGV[5]), ts = optional(ARGV[6]) }
+    oc = optional(ARGV[5]), ts = optional(ARGV[6]), m = market }
   addHold(book, ARGV[7], hold)
   answer = holdAnswer(ARGV[7], hold)
 end
@@ -84,7 +91,7 @@ end
 -- answer to any new key is 'closed' anyway, so there is nothing to remember.
 if key and book.status ~= 'closed' then redis.call('HSET', answersKey, key, answer) end
 saveBook(book)
-return { answer, book.org, expired, promoted, 0 }
+return { answer, book.org, expired, promoted, 0, market or '' }
 `;
 
 /**
@@ -122,13 +129,20 @@ saveBook(book)
 return { 1, book.org, {}, promoted }
 `;
 
-/** Joins the waitlist of a live offer (as the embedded store). ARGV: shopper, quantity. */
+/**
+ * Joins the waitlist of a live offer (as the embedded store); an offer split by market takes
+ * shoppers of its markets only. ARGV: shopper, quantity, market?.
+ */
 const joinWaitlist = `
-local status = redis.call('HGET', stateKey, 'status')
+local state = redis.call('HMGET', stateKey, 'status', 'markets')
+local status, markets = state[1], state[2]
 if not status then return false end
 if status == 'paused' then return 'paused' end
 if status ~= 'live' then return 'closed' end
-return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1])
+if not markets then return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1]) end
+local market = optional(ARGV[3])
+if not market or not cjson.decode(markets)[market] then return 'not_in_market' end
+return redis.call('RPUSH', waitKey, ARGV[2] .. '@' .. market .. '|' .. ARGV[1])
 `;
 
 /**
@@ -150,24 +164,28 @@ redis.call('ZADD', payingKey, int(hold.e), id)
 return encoded
 `;
 
-/** OfferBook.abortCheckout: answers the units that leave a closed offer. ARGV: holdId. */
+/**
+ * OfferBook.abortCheckout: answers the units that leave a closed offer and their market ('' if
+ * none). ARGV: holdId.
+ */
 const abortCheckout = `
 local book = loadBook()
-if not book then return 0 end
+if not book then return { 0, '' } end
 local id = ARGV[1]
 local hold = readHold(id)
-if not hold or hold.st ~= 'checking_out' then return 0 end
+if not hold or hold.st ~= 'checking_out' then return { 0, '' } end
 if book.status == 'closed' then
   dropHold(book, id, hold)
   book.reserved = book.reserved - hold.q
+  touchPool(book, hold.m, -hold.q, 0, 0)
   saveBook(book)
-  return hold.q
+  return { hold.q, hold.m or '' }
 end
 hold.st = 'held'
 redis.call('HSET', holdsKey, id, cjson.encode(hold))
 redis.call('ZREM', payingKey, id)
 redis.call('ZADD', expKey, int(hold.e), id)
-return 0
+return { 0, '' }
 `;
 
 /** OfferBook.completeSale: the units stay counted against the shopper's limit. ARGV: holdId. */
@@ -182,11 +200,12 @@ redis.call('ZREM', expKey, id)
 redis.call('ZREM', payingKey, id)
 book.held = book.held - hold.q
 book.sold = book.sold + hold.q
+touchPool(book, hold.m, 0, -hold.q, hold.q)
 saveBook(book)
 return 1
 `;
 
-/** OfferBook.unsell. ARGV: shopper, quantity, restock (1|0), now, spare ids. */
+/** OfferBook.unsell. ARGV: shopper, quantity, restock (1|0), now, market?, spare ids. */
 const unsell = `
 local book = loadBook()
 if not book then return false end
@@ -194,8 +213,9 @@ local quantity, restock = tonumber(ARGV[2]), ARGV[3] == '1'
 book.sold = book.sold - quantity
 addUnits(ARGV[1], -quantity)
 if not restock then book.reserved = book.reserved - quantity end
+touchPool(book, optional(ARGV[5]), restock and 0 or -quantity, 0, -quantity)
 local promoted = {}
-promote(book, restock, tonumber(ARGV[4]), argsFrom(5), promoted)
+promote(book, restock, tonumber(ARGV[4]), argsFrom(6), promoted)
 saveBook(book)
 return { 'unsold', book.org, {}, promoted }
 `;
@@ -221,10 +241,45 @@ for i = 1, #entries, 2 do
 end
 local unsold = available(book)
 book.reserved = book.reserved - unsold
+local unsoldByMarket = {}
+for market, pool in pairs(book.markets or {}) do
+  unsoldByMarket[market] = poolAvailable(pool)
+  pool.r = pool.r - unsoldByMarket[market]
+  book.marketsChanged = true
+end
 redis.call('DEL', waitKey)
 saveBook(book)
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ARGV[1]) end
-return { unsold, book.org, released, {} }
+return { unsold, book.org, released, {}, cjson.encode(unsoldByMarket) }
+`;
+
+/**
+ * OfferBook.releaseMarket: a market's TTL passed; its unused units leave the offer, its
+ * shoppers get no more and leave the waitlist. Answers the units, nil without a book.
+ * ARGV: market.
+ */
+const releaseMarket = `
+local book = loadBook()
+if not book then return false end
+local market = ARGV[1]
+local pool = poolOf(book, market)
+if not pool then return 0 end
+pool.x = true
+local unused = math.max(0, poolAvailable(pool))
+pool.r = pool.r - unused
+book.reserved = book.reserved - unused
+book.marketsChanged = true
+local removed = false
+for index, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
+  local _, entryMarket = parseEntry(entry)
+  if entryMarket == market then
+    redis.call('LSET', waitKey, index - 1, removedEntry)
+    removed = true
+  end
+end
+if removed then redis.call('LREM', waitKey, 0, removedEntry) end
+saveBook(book)
+return unused
 `;
 
 /**
@@ -266,6 +321,7 @@ export const offerScripts = {
   completeSale: defineScript('completeSale', completeSale),
   unsell: defineScript('unsell', unsell),
   close: defineScript('close', close),
+  releaseMarket: defineScript('releaseMarket', releaseMarket),
   sweep: defineScript('sweep', sweep),
 } as const;
 

@@ -34,6 +34,8 @@ class TestJournal extends HoldJournal {
 }
 
 const ttlMs = 10_000;
+/** Markets a split offer may reserve for, and one (FR) it never does; null: no market given. */
+const markets = ['US', 'GB', 'DE', 'FR', null] as const;
 
 describe.skipIf(skip)('the Redis offer store', () => {
   let database: DatabaseHandle;
@@ -41,6 +43,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   let redis: Redis;
   let organizationId: string;
   let brandId: string;
+  let ownerId: string;
   const clock = new ManualClock('2026-03-01T12:00:00Z');
   const cleanups: Array<() => Promise<unknown>> = [];
 
@@ -64,6 +67,11 @@ describe.skipIf(skip)('the Redis offer store', () => {
         currency: 'EUR',
         timezone: 'UTC',
       })
+      .execute();
+    ownerId = randomUUID();
+    await database.db
+      .insertInto('users')
+      .values({ id: ownerId, email: `${ownerId}@example.com`, name: 'Ines', passwordHash: 'x' })
       .execute();
     redis = new Redis(redisUrl);
   });
@@ -118,6 +126,8 @@ describe.skipIf(skip)('the Redis offer store', () => {
     reserved: number;
     limit?: number | null;
     window?: { opensAt: number; closesAt: number } | null;
+    /** Splits the reserve: units per market. */
+    shares?: ReadonlyArray<{ market: string; units: number }> | null;
   }): Promise<OfferRow> {
     const id = randomUUID();
     const now = clock.now();
@@ -156,6 +166,20 @@ describe.skipIf(skip)('the Redis offer store', () => {
       [],
       [],
     );
+    if (options.shares?.length) {
+      await database.db
+        .insertInto('offerMarkets')
+        .values(
+          options.shares.map((share) => ({
+            organizationId,
+            offerId: id,
+            market: share.market,
+            reservedUnits: share.units,
+            ownerId,
+          })),
+        )
+        .execute();
+    }
     cleanups.push(() =>
       database.db.updateTable('offers').set({ status: 'closed' }).where('id', '=', id).execute(),
     );
@@ -166,6 +190,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     shopperId: string,
     quantity = 1,
     idempotencyKey: string | null = null,
+    market: string | null = null,
   ): StoreClaimRequest {
     return {
       shopperId,
@@ -173,6 +198,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
       idempotencyKey,
       offerCode: null,
       trafficSource: 'live',
+      market,
       now: clock.now().getTime(),
     };
   }
@@ -198,6 +224,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
           shopper: fc.integer({ min: 0, max: 3 }),
           quantity: fc.integer({ min: 1, max: 3 }),
           key: fc.option(fc.integer({ min: 0, max: 5 })),
+          market: fc.integer({ min: 0, max: markets.length - 1 }),
         }),
       },
       {
@@ -228,8 +255,13 @@ describe.skipIf(skip)('the Redis offer store', () => {
           type: fc.constant('waitlist' as const),
           shopper: fc.integer({ min: 0, max: 5 }),
           quantity: fc.integer({ min: 1, max: 2 }),
+          market: fc.integer({ min: 0, max: markets.length - 1 }),
         }),
       },
+      fc.record({
+        type: fc.constant('releaseMarket' as const),
+        market: fc.integer({ min: 0, max: 3 }),
+      }),
       fc.record({ type: fc.constant('pause' as const), on: fc.boolean() }),
       fc.record({ type: fc.constant('close' as const) }),
       fc.record({
@@ -242,24 +274,28 @@ describe.skipIf(skip)('the Redis offer store', () => {
     /** A time-limited offer's window, from the run's start. */
     type Window = { opensIn: number; lasts: number };
 
-    const claim = (shopper: number, quantity = 1): Step => ({
+    const claim = (shopper: number, quantity = 1, market = 0): Step => ({
       type: 'claim',
       shopper,
       quantity,
       key: null,
+      market,
     });
     // Rare in random runs, so always run: the waitlist skips a shopper at the limit, nobody is
     // promoted while paused, a payment failing after closing takes its units out of the offer.
-    const examples: Array<[number, number | null, Window | null, Step[]]> = [
+    // Split by market: a market with units serves its own line while another's head waits; a
+    // released market's units leave, and its line with them.
+    const examples: Array<[number, number | null, Window | null, number[] | null, Step[]]> = [
       [
         2,
         1,
         null,
+        null,
         [
           claim(0),
           claim(1),
-          { type: 'waitlist', shopper: 0, quantity: 1 },
-          { type: 'waitlist', shopper: 2, quantity: 1 },
+          { type: 'waitlist', shopper: 0, quantity: 1, market: 0 },
+          { type: 'waitlist', shopper: 2, quantity: 1, market: 0 },
           { type: 'release', pick: 1 },
         ],
       ],
@@ -267,9 +303,10 @@ describe.skipIf(skip)('the Redis offer store', () => {
         1,
         null,
         null,
+        null,
         [
           claim(0),
-          { type: 'waitlist', shopper: 1, quantity: 1 },
+          { type: 'waitlist', shopper: 1, quantity: 1, market: 0 },
           { type: 'pause', on: true },
           { type: 'release', pick: 0 },
           { type: 'pause', on: false },
@@ -280,11 +317,31 @@ describe.skipIf(skip)('the Redis offer store', () => {
         3,
         null,
         null,
+        null,
         [
           claim(0, 2),
           { type: 'checkout', pick: 0, ending: 'hang' },
           { type: 'close' },
           { type: 'settle', pick: 0, pays: false },
+        ],
+      ],
+      [
+        0,
+        null,
+        null,
+        [1, 1],
+        [
+          claim(0, 1, 0),
+          claim(1, 1, 1),
+          claim(2, 1, 3),
+          claim(3, 1, 4),
+          { type: 'waitlist', shopper: 4, quantity: 1, market: 0 },
+          { type: 'waitlist', shopper: 5, quantity: 1, market: 1 },
+          { type: 'release', pick: 1 },
+          { type: 'releaseMarket', market: 0 },
+          { type: 'release', pick: 0 },
+          { type: 'releaseMarket', market: 0 },
+          { type: 'close' },
         ],
       ],
     ];
@@ -301,9 +358,13 @@ describe.skipIf(skip)('the Redis offer store', () => {
             }),
             { freq: 3 },
           ),
+          // Units reserved for US, GB, DE (as many as listed), when the reserve is split.
+          fc.option(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 1, maxLength: 3 }), {
+            freq: 2,
+          }),
           // size 'max': by default fast-check keeps arrays near ten items whatever maxLength says.
           fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
-          async (reserved, limit, window, steps) => {
+          async (units, limit, window, split, steps) => {
             const { prefix, drop } = createRedisPrefix();
             const journal = new TestJournal({ repository, clock });
             const store = new RedisOfferStore({ redis, prefix, repository, journal, clock });
@@ -313,7 +374,13 @@ describe.skipIf(skip)('the Redis offer store', () => {
                 opensAt: start + window.opensIn,
                 closesAt: start + window.opensIn + window.lasts,
               };
-              const offer = await createOffer({ reserved, limit, window: span });
+              const shares =
+                split?.map((count, index) => ({
+                  market: markets[index] as string,
+                  units: count,
+                })) ?? null;
+              const reserved = shares ? shares.reduce((sum, share) => sum + share.units, 0) : units;
+              const offer = await createOffer({ reserved, limit, window: span, shares });
               await store.open(offer);
               const book = new OfferBook({
                 offerId: offer.id,
@@ -325,6 +392,13 @@ describe.skipIf(skip)('the Redis offer store', () => {
                 holdTtlMs: ttlMs,
                 opensAt: span?.opensAt ?? null,
                 closesAt: span?.closesAt ?? null,
+                markets:
+                  shares?.map((share) => ({
+                    market: share.market,
+                    reserved: share.units,
+                    sold: 0,
+                    released: false,
+                  })) ?? null,
               });
               await compareRun(store, journal, book, offer, steps);
             } finally {
@@ -347,7 +421,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     ): Promise<void> {
       // Hold ids differ between the two: a hold of the book is paired with the store's.
       const pairs: Array<{ book: string; store: string }> = [];
-      const orders: Array<{ shopper: string; quantity: number }> = [];
+      const orders: Array<{ shopper: string; quantity: number; market: string | null }> = [];
       const pick = (index: number) => pairs[index % Math.max(1, pairs.length)];
       const writeOff = async (pair: { book: string; store: string }, pays: boolean) => {
         const hold = book.getHold(pair.book);
@@ -355,7 +429,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
         if (pays) {
           book.completeSale(pair.book);
           await store.completeSale(pair.store);
-          orders.push({ shopper: hold.shopperId, quantity: hold.quantity });
+          orders.push({ shopper: hold.shopperId, quantity: hold.quantity, market: hold.market });
         } else {
           expect(await store.abortCheckout(pair.store)).toBe(book.abortCheckout(pair.book));
         }
@@ -368,6 +442,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
               `s${step.shopper}`,
               step.quantity,
               step.key === null ? null : `k${step.key}`,
+              markets[step.market] ?? null,
             );
             const expected = book.claim(request, () => Promise.resolve());
             const answer = await store.claim(offer.id, request);
@@ -436,19 +511,28 @@ describe.skipIf(skip)('the Redis offer store', () => {
             if (!order) break;
             orders.splice(index, 1);
             const restock = step.restock && book.status !== 'closed';
-            book.unsell(order.shopper, order.quantity, restock, now);
-            await store.unsell(offer.id, order.shopper, order.quantity, restock, now);
+            book.unsell(order.shopper, order.quantity, restock, now, order.market);
+            await store.unsell(offer.id, order.shopper, order.quantity, restock, now, order.market);
             break;
           }
           case 'waitlist': {
-            const answer = await store.joinWaitlist(offer.id, `s${step.shopper}`, step.quantity);
-            if (book.status === 'live') {
-              const position = book.joinWaitlist(`s${step.shopper}`, step.quantity);
-              expect(answer).toEqual({ ok: true, position });
-            } else {
+            const market = markets[step.market] ?? null;
+            const shopper = `s${step.shopper}`;
+            const answer = await store.joinWaitlist(offer.id, shopper, step.quantity, market);
+            if (book.status !== 'live') {
               const code = book.status === 'paused' ? 'paused' : 'closed';
               expect(answer).toEqual({ ok: false, code });
+            } else if (!book.servesMarket(market)) {
+              expect(answer).toEqual({ ok: false, code: 'not_in_market' });
+            } else {
+              const position = book.joinWaitlist(shopper, step.quantity, market);
+              expect(answer).toEqual({ ok: true, position });
             }
+            break;
+          }
+          case 'releaseMarket': {
+            const market = markets[step.market] as string;
+            expect(await store.releaseMarket(offer.id, market)).toBe(book.releaseMarket(market));
             break;
           }
           case 'pause': {
@@ -459,7 +543,10 @@ describe.skipIf(skip)('the Redis offer store', () => {
             break;
           }
           case 'close':
-            expect(await store.close(offer.id)).toEqual({ unsold: book.close().unsold });
+            {
+              const { unsold, unsoldByMarket } = book.close();
+              expect(await store.close(offer.id)).toEqual({ unsold, unsoldByMarket });
+            }
             break;
           case 'standing': {
             const expected = book.standingOf(`s${step.shopper}`);
@@ -494,8 +581,11 @@ describe.skipIf(skip)('the Redis offer store', () => {
           ...book.counts(),
           status: book.status,
           waitlist: book.waitlistLength,
+          markets: book.marketCounts(),
         });
         expectInvariant(counts);
+        for (const market of counts?.markets ?? [])
+          expectInvariant({ ...counts, ...market } as StoreCounts);
       }
     }
   });
@@ -686,7 +776,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     const whole = await store.claim(offer.id, claimOf('whale', 10));
     if (!whole?.ok) throw new Error('claim refused');
     for (let index = 0; index < 10; index += 1) {
-      expect(await store.joinWaitlist(offer.id, `w${index}`, 1)).toEqual({
+      expect(await store.joinWaitlist(offer.id, `w${index}`, 1, null)).toEqual({
         ok: true,
         position: index + 1,
       });
@@ -788,7 +878,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
       ok: true,
     });
     // The paying process dies; the offer closes meanwhile (the pinned hold stays).
-    expect(await store.close(offer.id)).toEqual({ unsold: 1 });
+    expect(await store.close(offer.id)).toEqual({ unsold: 1, unsoldByMarket: {} });
     clock.advance(ttlMs + 5 * 60_000);
     await store.sweep();
     expect(returned).toEqual([[organizationId, offer.id, 1]]);
@@ -822,9 +912,12 @@ describe.skipIf(skip)('the Redis offer store', () => {
     if (!open?.ok || !paying?.ok) throw new Error('claims refused');
     await store.beginCheckout(paying.holdId, clock.now().getTime());
 
-    expect(await store.close(offer.id)).toEqual({ unsold: 2 });
+    expect(await store.close(offer.id)).toEqual({ unsold: 2, unsoldByMarket: {} });
     expect(await store.claim(offer.id, claimOf('cy'))).toEqual({ ok: false, code: 'closed' });
-    expect(await store.joinWaitlist(offer.id, 'cy', 1)).toEqual({ ok: false, code: 'closed' });
+    expect(await store.joinWaitlist(offer.id, 'cy', 1, null)).toEqual({
+      ok: false,
+      code: 'closed',
+    });
     // The payment failed after closing: its units leave the offer too.
     expect(await store.abortCheckout(paying.holdId)).toBe(2);
     expect(await store.counts(offer.id)).toMatchObject({ reserved: 0, held: 0, status: 'closed' });

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
+import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import { bookedStatuses } from './embedded-offer-store.js';
 import type { HoldJournal } from './hold-journal.js';
 import type { ClaimRefusal, OfferStatus } from './offer-book.js';
 import type {
   CheckoutStart,
+  ClosedBook,
   OfferStore,
   Standing,
   StoreClaimOutcome,
@@ -44,7 +45,12 @@ export interface RedisOfferStoreDeps {
    * Returns offer units to the catalog: a payment stuck after its process died is aborted
    * by the sweeper, and if its offer closed meanwhile the hold's units leave the offer.
    */
-  returnUnsold?: (organizationId: string, offerId: string, units: number) => Promise<void>;
+  returnUnsold?: (
+    organizationId: string,
+    offerId: string,
+    units: number,
+    market: string | null,
+  ) => Promise<void>;
 }
 
 /** Ids a script may give to waitlisted shoppers in one call; the next call goes on. */
@@ -55,7 +61,7 @@ const closedOfferTtlSeconds = 7 * 24 * 3600;
 const stuckCheckoutMs = 5 * 60_000;
 
 /** Scripts that may move units answer [answer, org, expired ids, promoted id/hold pairs, extra]. */
-type UnitsReply = [string | number, string, string[], string[], unknown?];
+type UnitsReply = [string | number, string, string[], string[], unknown?, unknown?];
 
 /**
  * Offers shared by several processes through Redis: each decision is one Lua script
@@ -102,13 +108,15 @@ export class RedisOfferStore implements OfferStore {
     // Loaded already (by this process or another): the live state wins over the rows. The
     // script checks again, atomically, in case two processes load at once.
     if ((await this.deps.redis.exists(keys.state)) === 0) {
-      const [sold, holds, bought] = await Promise.all([
+      const [sold, holds, bought, markets] = await Promise.all([
         this.deps.repository.soldUnits(offer.id),
         this.deps.repository.listHolds(offer.id),
         this.deps.repository.unitsBoughtByShopper(offer.id),
+        this.deps.repository.listMarketReserves(offer.id),
       ]);
       const now = this.deps.clock.now().getTime();
-      const args = [...loadArgs(offer, sold, holds, now, bought), ...spareIds()];
+      const shares = markets.map(marketShareOf);
+      const args = [...loadArgs(offer, sold, holds, now, bought, shares), ...spareIds()];
       const reply = await this.moveUnits('load', offer.id, args);
       if (reply) this.settle(offer.id, reply);
     }
@@ -121,11 +129,18 @@ export class RedisOfferStore implements OfferStore {
     await this.run('setStatus', offer.id, [status]);
   }
 
-  async close(offerId: string): Promise<{ unsold: number } | null> {
+  async close(offerId: string): Promise<ClosedBook | null> {
     const reply = await this.moveUnits('close', offerId, [closedOfferTtlSeconds]);
     if (!reply) return null;
     this.ended(reply[2], 'released');
-    return { unsold: Number(reply[0]) };
+    // cjson writes an empty table as {}: no market, nothing per market.
+    const unsoldByMarket = JSON.parse(String(reply[4])) as Record<string, number>;
+    return { unsold: Number(reply[0]), unsoldByMarket };
+  }
+
+  async releaseMarket(offerId: string, market: string): Promise<number | null> {
+    const reply = await this.run('releaseMarket', offerId, [market]);
+    return reply === null ? null : Number(reply);
   }
 
   async claim(offerId: string, request: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
@@ -176,6 +191,7 @@ export class RedisOfferStore implements OfferStore {
       optionalArg(request.offerCode),
       optionalArg(request.trafficSource),
       holdId,
+      optionalArg(request.market),
       ...spareIds(),
     ]);
     if (!reply) return undefined;
@@ -198,6 +214,7 @@ export class RedisOfferStore implements OfferStore {
         idempotencyKey: request.idempotencyKey,
         offerCode: request.offerCode,
         trafficSource: request.trafficSource,
+        market: reply[5] ? String(reply[5]) : null,
       });
     } catch (error) {
       await this.revoke(offerId, holdId, request.idempotencyKey);
@@ -222,8 +239,10 @@ export class RedisOfferStore implements OfferStore {
     offerId: string,
     shopperId: string,
     quantity: number,
+    market: string | null,
   ): Promise<WaitlistAnswer | undefined> {
-    const reply = await this.run('joinWaitlist', offerId, [shopperId, quantity]);
+    const args = [shopperId, quantity, optionalArg(market)];
+    const reply = await this.run('joinWaitlist', offerId, args);
     if (reply === null) return undefined;
     if (typeof reply === 'number') return { ok: true, position: reply };
     return { ok: false, code: reply as ClaimRefusal };
@@ -256,7 +275,7 @@ export class RedisOfferStore implements OfferStore {
 
   async abortCheckout(holdId: string): Promise<number> {
     const place = await this.places.find(holdId);
-    return place ? this.abortCheckoutOf(place.offerId, holdId) : 0;
+    return place ? (await this.abortCheckoutOf(place.offerId, holdId)).leaving : 0;
   }
 
   async completeSale(holdId: string): Promise<void> {
@@ -270,8 +289,9 @@ export class RedisOfferStore implements OfferStore {
     quantity: number,
     restock: boolean,
     now: number,
+    market: string | null,
   ): Promise<void> {
-    const args = [shopperId, quantity, restock ? 1 : 0, now, ...spareIds()];
+    const args = [shopperId, quantity, restock ? 1 : 0, now, optionalArg(market), ...spareIds()];
     const reply = await this.moveUnits('unsell', offerId, args);
     if (reply) this.settle(offerId, reply);
   }
@@ -319,12 +339,12 @@ export class RedisOfferStore implements OfferStore {
         await this.completeSaleOf(offerId, holdId);
         return;
       }
-      const leaving = await this.abortCheckoutOf(offerId, holdId);
+      const { leaving, market } = await this.abortCheckoutOf(offerId, holdId);
       if (leaving > 0) {
         const place = await this.places.find(holdId);
         const organizationId = place?.organizationId ?? (await this.organizationOf(offerId));
         if (this.deps.returnUnsold && organizationId) {
-          await this.deps.returnUnsold(organizationId, offerId, leaving);
+          await this.deps.returnUnsold(organizationId, offerId, leaving, market);
         } else {
           this.deps.logger?.warn(
             { offerId, holdId, units: leaving },
@@ -341,11 +361,18 @@ export class RedisOfferStore implements OfferStore {
     return (await this.deps.repository.findOfferById(offerId))?.organizationId;
   }
 
-  private async abortCheckoutOf(offerId: string, holdId: string): Promise<number> {
-    const leaving = Number(await this.run('abortCheckout', offerId, [holdId]));
+  private async abortCheckoutOf(
+    offerId: string,
+    holdId: string,
+  ): Promise<{ leaving: number; market: string | null }> {
+    const [units, market] = (await this.run('abortCheckout', offerId, [holdId])) as [
+      number,
+      string,
+    ];
+    const leaving = Number(units);
     // The hold left a closed offer unpaid: its row ends too.
     if (leaving > 0) this.ended([holdId], 'released');
-    return leaving;
+    return { leaving, market: market === '' ? null : market };
   }
 
   private async completeSaleOf(offerId: string, holdId: string): Promise<void> {

@@ -40,6 +40,10 @@ const publicOffer = z
   })
   .meta({ id: 'PublicOffer' });
 
+const market = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 3166 country code')
+  .transform((code) => code.toUpperCase());
 const shopperId = z.string().trim().min(1, 'is required').max(200);
 const idempotencyHeaders = z.object({
   'idempotency-key': z
@@ -110,13 +114,17 @@ export const shopperRoutes: Routes = (app, { services }) => {
             .max(100)
             .optional()
             .meta({ description: 'Traffic source, e.g. tiktok_live' }),
+          market: market.optional().meta({
+            description:
+              "The shopper's market (ISO 3166 country code); required by offers reserved per market",
+          }),
         }),
         response: {
           201: z.object({ holdId: z.string(), expiresAt: timestamp }),
           400: errorResponse,
           404: errorResponse,
           409: errorResponse.meta({
-            description: 'sold_out, paused, closed, limit_reached or not_live',
+            description: 'sold_out, paused, closed, limit_reached, not_live or not_in_market',
           }),
         },
       },
@@ -149,6 +157,9 @@ export const shopperRoutes: Routes = (app, { services }) => {
         body: z.object({
           shopper: shopperId,
           quantity: z.number().int().min(1).max(100).default(1),
+          market: market.optional().meta({
+            description: "The shopper's market; required by offers reserved per market",
+          }),
         }),
         response: {
           201: z.object({ position: z.number().int() }),

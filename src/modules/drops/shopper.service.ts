@@ -7,7 +7,7 @@ import type { EventPublisher } from '../notifications/index.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
 import { GroupCommitter } from './group-committer.js';
 import type { ClaimRefusal } from './offer-book.js';
-import type { OfferStore, StoreClaimOutcome } from './offer-store.js';
+import type { OfferStore, StoreClaimOutcome, StoreHold } from './offer-store.js';
 import { unitPriceFor } from './offer-terms.js';
 import { orderEventData } from './order-events.js';
 import {
@@ -41,7 +41,12 @@ export interface ShopperDeps {
    * Returns offer units to the catalog's stock: a payment failed after its offer closed, so
    * its hold's units leave the offer.
    */
-  returnUnsold(organizationId: string, offerId: string, units: number): Promise<void>;
+  returnUnsold(
+    organizationId: string,
+    offerId: string,
+    units: number,
+    market: string | null,
+  ): Promise<void>;
   /** The fulfilment module routes the order by country and computes its tax. */
   routeOrder(
     organizationId: string,
@@ -61,6 +66,7 @@ const refusalMessages: Record<ClaimRefusal, string> = {
   closed: 'The offer has closed',
   limit_reached: 'You have reached the limit per buyer for this offer',
   not_live: 'The offer is not live yet',
+  not_in_market: 'This offer is not reserved for your market',
 };
 
 interface PendingOrder {
@@ -73,6 +79,8 @@ export interface ClaimInput {
   quantity: number;
   offerCode?: string | undefined;
   source?: string | undefined;
+  /** The shopper's market (ISO country code, upper case). */
+  market?: string | undefined;
 }
 
 export type ClaimDecision =
@@ -96,6 +104,19 @@ function decisionOf(outcome: StoreClaimOutcome): ClaimDecision {
     expiresAt: new Date(outcome.expiresAt),
     replay: outcome.replay,
   };
+}
+
+/**
+ * Units reserved for a market ship to that market: the address must be in it. Checked before
+ * the payment, so a refused checkout charges nothing and the hold stays as it was.
+ */
+function checkMarket(hold: StoreHold, country: string): void {
+  if (hold.market === null || hold.market === country.toUpperCase()) return;
+  throw new AppError(
+    'invalid',
+    `address.country: this hold's units are reserved for ${hold.market}; the address must be in ${hold.market}`,
+    { field: 'address.country', market: hold.market },
+  );
 }
 
 /**
@@ -134,6 +155,7 @@ export class ShopperService {
       idempotencyKey,
       offerCode: input.offerCode ?? null,
       trafficSource: input.source ?? null,
+      market: input.market ?? null,
       now: this.deps.clock.now().getTime(),
     });
     // The embedded store answers a refusal in the same turn: no promise for the common answer.
@@ -167,11 +189,15 @@ export class ShopperService {
 
   async joinWaitlist(
     offerId: string,
-    input: { shopper: string; quantity: number },
+    input: { shopper: string; quantity: number; market?: string | undefined },
   ): Promise<{ position: number }> {
     const answer =
-      (await this.deps.store.joinWaitlist(offerId, input.shopper, input.quantity)) ??
-      (await this.missingBook(offerId));
+      (await this.deps.store.joinWaitlist(
+        offerId,
+        input.shopper,
+        input.quantity,
+        input.market ?? null,
+      )) ?? (await this.missingBook(offerId));
     if (!answer.ok) throw new AppError(answer.code, refusalMessages[answer.code], { offerId });
     return { position: answer.position };
   }
@@ -259,6 +285,7 @@ export class ShopperService {
     if (!provider) throw new Error('unreachable: checkout started without a provider');
     let order: OrderRow;
     try {
+      checkMarket(hold, input.address.country);
       const { row } = await this.publicOffers.cached(hold.offerId);
       const amountMinor =
         unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
@@ -298,6 +325,7 @@ export class ShopperService {
         paymentReference: charge,
         offerCode: hold.offerCode,
         trafficSource: hold.trafficSource,
+        market: hold.market,
         createdAt: now,
         updatedAt: now,
       });
@@ -312,7 +340,9 @@ export class ShopperService {
       order = inserted;
     } catch (error) {
       const leaving = await this.deps.store.abortCheckout(holdId, now.getTime());
-      if (leaving > 0) await this.deps.returnUnsold(hold.organizationId, hold.offerId, leaving);
+      if (leaving > 0) {
+        await this.deps.returnUnsold(hold.organizationId, hold.offerId, leaving, hold.market);
+      }
       throw error;
     }
     // Outside the payment's undo: the order is paid and durable whatever follows. If the store

@@ -386,6 +386,51 @@ describe('per-market reserves', () => {
     expect(gb.soldUnits).toBe(1);
   });
 
+  it("shows shoppers their market's stock, and takes the market through the page without JavaScript", async () => {
+    const { offerId } = await approvedOffer(10);
+    await post(`/api/v1/offers/${offerId}/arm`, {
+      markets: [
+        { market: 'GB', units: 1 },
+        { market: 'US', units: 4 },
+      ],
+    });
+    await post(`/api/v1/offers/${offerId}/go-live`);
+    const view = async (query = '') =>
+      (await context.app.inject({ url: `/api/v1/public/offers/${offerId}${query}` })).json();
+    expect(await view()).toMatchObject({ markets: ['GB', 'US'], market: null, stockLeft: 5 });
+    expect(await view('?market=gb')).toMatchObject({ market: 'GB', stockLeft: 1, state: 'live' });
+    expect(await view('?market=FR')).toMatchObject({ market: null, stockLeft: 5 });
+    const badMarket = await context.app.inject({
+      url: `/api/v1/public/offers/${offerId}?market=France`,
+    });
+    expect(badMarket.statusCode).toBe(400);
+    expect(badMarket.json().error.message).toContain('market');
+
+    // Without a market the page asks where to ship; the link with ?market=GB shows GB's stock.
+    const page = await context.app.inject({ url: `/o/${offerId}/lite?code=X1&market=gb` });
+    expect(page.body).toContain('Units for <strong id="market">GB</strong>');
+    expect(page.body).toContain('<input type="hidden" name="market" value="GB">');
+    expect(page.body).toContain('<strong id="stock">1</strong> left');
+    const ask = await context.app.inject({ url: `/o/${offerId}/lite` });
+    expect(ask.body).toContain('id="market-form"');
+    const idempotencyKey = /name="idempotencyKey" value="([^"]*)"/.exec(page.body)?.[1] ?? '';
+    const form = (fields: Record<string, string>) =>
+      context.app.inject({
+        method: 'POST',
+        url: `/o/${offerId}/lite/claim`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const claimed = await form({ shopper: 'lite-shopper', idempotencyKey, market: 'GB' });
+    expect(claimed.statusCode).toBe(303);
+    expect(await view('?market=GB')).toMatchObject({ stockLeft: 0, state: 'sold_out' });
+    // GB is gone; the page says so and keeps the shopper in GB (its waitlist, not another's).
+    const soldOut = await form({ shopper: 'late', idempotencyKey: 'another-key', market: 'GB' });
+    expect(soldOut.statusCode).toBe(409);
+    expect(soldOut.body).toContain('Sold out');
+    expect(soldOut.body).toContain('<input type="hidden" name="market" value="GB">');
+  });
+
   it('keeps the claim contract for offers that are not split: the market is ignored', async () => {
     const { offerId } = await approvedOffer(3);
     await post(`/api/v1/offers/${offerId}/arm`, { units: 2 });

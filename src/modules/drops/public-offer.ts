@@ -24,6 +24,13 @@ export interface PublicOffer {
   items: Array<{ title: string; skuCode: string; quantity: number }>;
   /** The offer's fallback bundle, named while this one cannot be bought and it can. */
   fallback: FallbackOffer | null;
+  /**
+   * Markets still served when the reserve is split by market (a shopper must claim with one
+   * of them); empty when every shopper draws from one pool.
+   */
+  markets: string[];
+  /** The market `stockLeft` and `state` are for: the one asked for, if the offer serves it. */
+  market: string | null;
 }
 
 export interface FallbackOffer {
@@ -51,9 +58,9 @@ export class PublicOffers {
     private readonly deps: { repository: DropsRepository; store: OfferStore; clock: Clock },
   ) {}
 
-  async describe(offerId: string): Promise<PublicOffer> {
+  async describe(offerId: string, market: string | null = null): Promise<PublicOffer> {
     const { row, items } = await this.cached(offerId);
-    const view = this.viewOf(row, items, await this.deps.store.counts(offerId));
+    const view = this.viewOf(row, items, await this.deps.store.counts(offerId), market);
     if (view.state === 'sold_out' || view.state === 'closed') {
       view.fallback = await this.fallbackOf(row);
     }
@@ -82,8 +89,13 @@ export class PublicOffers {
     row: OfferRow,
     items: PublicOffer['items'],
     counts: StoreCounts | undefined,
+    market: string | null = null,
   ): PublicOffer {
-    const stockLeft = counts ? Math.max(0, counts.available) : 0;
+    // Split by market: the stock is the asked market's (none once its reserve was released).
+    const pools = counts?.markets ?? [];
+    const pool = market === null ? undefined : pools.find((entry) => entry.market === market);
+    const open = pool && !pool.released ? pool.available : 0;
+    const stockLeft = counts ? Math.max(0, pool ? open : counts.available) : 0;
     const sold = counts?.sold ?? 0;
     const status = counts?.status ?? row.status;
     const now = this.deps.clock.now();
@@ -117,6 +129,8 @@ export class PublicOffers {
       messages,
       items,
       fallback: null,
+      markets: pools.filter((entry) => !entry.released).map((entry) => entry.market),
+      market: pool ? pool.market : null,
     };
   }
 

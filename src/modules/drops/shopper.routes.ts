@@ -37,6 +37,14 @@ const publicOffer = z
       .object({ offerId: z.string(), title: z.string(), stockLeft: z.number().int() })
       .nullable()
       .meta({ description: 'While sold out or closed: the fallback bundle, when it is live' }),
+    markets: z.array(z.string()).meta({
+      description:
+        'Markets the reserve is split into and still served; a claim must name one of them (empty: not split)',
+    }),
+    market: z
+      .string()
+      .nullable()
+      .meta({ description: 'The market stockLeft and state are for (from ?market=), if served' }),
   })
   .meta({ id: 'PublicOffer' });
 
@@ -85,12 +93,17 @@ export const shopperRoutes: Routes = (app, { services }) => {
         tags: ['shopper'],
         summary: 'Live state of an offer: price, stock left, countdown, urgency messages',
         params: offerParams,
+        querystring: z.object({
+          market: market.optional().meta({
+            description: 'Counts stock for this market (offers reserved per market)',
+          }),
+        }),
         response: { 200: publicOffer, 400: errorResponse, 404: errorResponse },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
-      return shopper.describeOffer(request.params.offerId);
+      return shopper.describeOffer(request.params.offerId, request.query.market ?? null);
     },
   );
 

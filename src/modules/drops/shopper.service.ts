@@ -132,8 +132,9 @@ export class ShopperService {
     this.orderWrites = new GroupCommitter((batch) => this.writeOrders(batch), 200);
   }
 
-  describeOffer(offerId: string): Promise<PublicOffer> {
-    return this.publicOffers.describe(offerId);
+  /** The offer as shoppers see it; for one market's stock when `market` is given. */
+  describeOffer(offerId: string, market: string | null = null): Promise<PublicOffer> {
+    return this.publicOffers.describe(offerId, market);
   }
 
   fallbackFor(offerId: string): Promise<FallbackOffer | null> {

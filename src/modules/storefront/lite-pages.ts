@@ -4,7 +4,9 @@ import { html, type SafeHtml } from './html.js';
 import {
   type Attribution,
   attributionInputs,
+  claimable,
   fallbackCard,
+  marketChoice,
   type PublicOffer,
   priceOf,
   productTile,
@@ -38,15 +40,14 @@ export interface LiteOfferOptions {
 
 export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Page {
   const base = `/o/${offer.id}/lite`;
-  const claim =
-    offer.state === 'live'
-      ? html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`
-      : html``;
+  const claim = claimable(offer)
+    ? html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`
+    : html``;
   const waitlist =
-    offer.state === 'sold_out'
-      ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}"><p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
+    offer.state === 'sold_out' && (offer.markets.length === 0 || offer.market !== null)
+      ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
       : html``;
-  const body = html`<main>${noticeBox(options.notice)}${productTile(offer, options.now)}${claim}${waitlist}${offer.fallback ? fallbackCard(offer) : html``}<p class="muted"><a href="${base}">Refresh stock</a></p></main>`;
+  const body = html`<main>${noticeBox(options.notice)}${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}${claim}${waitlist}${offer.fallback ? fallbackCard(offer) : html``}<p class="muted"><a href="${base}">Refresh stock</a></p></main>`;
   return { kind: 'lite', title: `${offer.title} · simple checkout`, body };
 }
 

@@ -11,9 +11,16 @@ import {
   liteOfferPage,
   type Notice,
 } from './lite-pages.js';
-import type { PublicOffer } from './offer-view.js';
+import type { Attribution, PublicOffer } from './offer-view.js';
 import { sendPage } from './page-shell.js';
-import { attributionFrom, dateFrom, formFields, isUuid, shopperIdFor } from './request-helpers.js';
+import {
+  attributionFrom,
+  dateFrom,
+  formFields,
+  isUuid,
+  marketFrom,
+  shopperIdFor,
+} from './request-helpers.js';
 
 const claimForm = z.object({
   shopper: z.string().trim().min(1).max(200),
@@ -21,6 +28,11 @@ const claimForm = z.object({
   quantity: z.coerce.number().int().min(1).max(100).default(1),
   offerCode: z.string().max(40).optional(),
   source: z.string().max(100).optional(),
+  market: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .transform((code) => code.toUpperCase())
+    .optional(),
 });
 
 type Params = { offerId: string };
@@ -35,10 +47,13 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
   const { shopper, clock } = services;
   const hidden = { schema: { hide: true } };
 
-  const findOffer = async (offerId: unknown): Promise<PublicOffer | undefined> => {
+  const findOffer = async (
+    offerId: unknown,
+    market?: string | undefined,
+  ): Promise<PublicOffer | undefined> => {
     if (!isUuid(offerId)) return undefined;
     try {
-      return await shopper.describeOffer(offerId);
+      return await shopper.describeOffer(offerId, market ?? null);
     } catch (error) {
       if (isAppError(error) && error.code === 'not_found') return undefined;
       throw error;
@@ -51,9 +66,9 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
     offerId: string,
     status: number,
     notice?: Notice,
-    attribution = {},
+    attribution: Attribution = {},
   ) => {
-    const offer = await findOffer(offerId);
+    const offer = await findOffer(offerId, attribution.market);
     if (!offer) return sendPage(reply, liteNotFoundPage('Offer'), 404);
     const page = liteOfferPage(offer, {
       now: clock.now(),
@@ -84,7 +99,7 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
       return reply.redirect(`/o/holds/${hold.holdId}/lite?${query}`, 303);
     } catch (error) {
       if (!isAppError(error)) throw error;
-      const attribution = { code: input.offerCode, source: input.source };
+      const attribution = { code: input.offerCode, source: input.source, market: input.market };
       return offerAgain(
         reply,
         offerId,
@@ -101,18 +116,21 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
   app.post<{ Params: Params }>('/o/:offerId/lite/waitlist', hidden, async (request, reply) => {
     const { offerId } = request.params;
     if (!isUuid(offerId)) return sendPage(reply, liteNotFoundPage('Offer'), 404);
-    const shopperId = formFields(request.body).shopper?.trim() || shopperIdFor(request, reply);
+    const fields = formFields(request.body);
+    const shopperId = fields.shopper?.trim() || shopperIdFor(request, reply);
+    const market = marketFrom(fields.market);
     try {
       const { position } = await shopper.joinWaitlist(offerId, {
         shopper: shopperId.slice(0, 200),
         quantity: 1,
+        market,
       });
       const text = `You are number ${position} on the waitlist. Keep this page open and refresh it: a released unit becomes your hold.`;
-      return offerAgain(reply, offerId, 200, { tone: 'ok', text });
+      return offerAgain(reply, offerId, 200, { tone: 'ok', text }, { market });
     } catch (error) {
       if (!isAppError(error)) throw error;
       const notice: Notice = { tone: 'alert', text: error.message };
-      return offerAgain(reply, offerId, statusForCode(error.code), notice);
+      return offerAgain(reply, offerId, statusForCode(error.code), notice, { market });
     }
   });
 
@@ -175,7 +193,12 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
           return offerAgain(reply, offer.id, status, { tone: 'alert', text: error.message });
         }
         const field = typeof error.details.field === 'string' ? error.details.field : '';
-        const errors = field === 'payment.token' ? { token: error.message } : {};
+        const errors =
+          field === 'payment.token'
+            ? { token: error.message }
+            : field === 'address.country'
+              ? { country: error.message }
+              : {};
         return holdPage(status, { tone: 'alert', text: error.message }, errors);
       }
     },

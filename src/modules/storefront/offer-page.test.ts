@@ -26,6 +26,8 @@ function anOffer(overrides: Partial<PublicOffer> = {}): PublicOffer {
     messages: ['Only 17 left', 'First 100 orders get a Silk Sleep Mask'],
     items: [{ title: 'Glow Serum 30 ml', skuCode: 'GLOW-30', quantity: 1 }],
     fallback: null,
+    markets: [],
+    market: null,
     ...overrides,
   };
 }
@@ -109,6 +111,33 @@ describe('the offer page', () => {
     const markup = renderPage(offerPage(anOffer({ state: 'sold_out', stockLeft: 0 }), pageOptions));
     expect(markup).toContain('id="claim-button" disabled');
     expect(markup).toMatch(/<form class="card" id="waitlist" method="post" action="[^"]+"><input/);
+  });
+
+  it('asks where to ship before a claim when the units are reserved per market', () => {
+    const split = anOffer({ markets: ['GB', 'US'], market: null });
+    for (const page of [
+      offerPage(split, pageOptions),
+      liteOfferPage(split, { ...pageOptions, notice: undefined }),
+    ]) {
+      const markup = renderPage(page);
+      expect(markup).toContain('<form class="card" id="market-form" method="get"');
+      expect(markup).toContain('<option value="GB">GB</option><option value="US">US</option>');
+      // The stream link's attribution rides along when the shopper picks a market.
+      expect(markup).toContain('<input type="hidden" name="code" value="GLOW19">');
+      expect(markup).not.toMatch(/<button type="submit"( id="claim-button")?>Claim/);
+    }
+    const chosen = anOffer({ markets: ['GB', 'US'], market: 'GB' });
+    const markup = renderPage(
+      offerPage(chosen, {
+        ...pageOptions,
+        attribution: { ...pageOptions.attribution, market: 'GB' },
+      }),
+    );
+    expect(markup).toContain('data-market="GB" data-split="1"');
+    expect(markup).toContain('Units for <strong id="market">GB</strong>');
+    expect(markup).toContain('<input type="hidden" name="market" value="GB">');
+    expect(markup).toMatch(/id="claim-button">Claim/);
+    expect(renderPage(offerPage(anOffer(), pageOptions))).not.toContain('market-form');
   });
 
   it('stays under 15 KB', () => {

@@ -3,7 +3,9 @@ import { html } from './html.js';
 import {
   type Attribution,
   attributionInputs,
+  claimable,
   fallbackCard,
+  marketChoice,
   type PublicOffer,
   priceOf,
   productTile,
@@ -29,10 +31,10 @@ export interface OfferPageOptions {
  */
 export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
   const base = `/o/${offer.id}`;
-  const claimable = offer.state === 'live';
-  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}">${productTile(offer, options.now)}<div id="notice" role="status" aria-live="polite" hidden></div>
-<form class="card" id="claim-form" method="post" action="${base}/lite/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit" id="claim-button"${claimable ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
-<form class="card" id="waitlist" method="post" action="${base}/lite/waitlist"${offer.state === 'sold_out' ? '' : ' hidden'}><input type="hidden" name="shopper" value="${options.shopperId}"><p>Sold out for now. Units that are not paid for come back: join the waitlist to get the next one.</p><button type="submit" id="waitlist-button">Join the waitlist</button></form>${fallbackCard(offer)}
+  const canClaim = claimable(offer);
+  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}">${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
+<form class="card" id="claim-form" method="post" action="${base}/lite/claim"${offer.markets.length > 0 && offer.market === null ? ' hidden' : ''}><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit" id="claim-button"${canClaim ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
+<form class="card" id="waitlist" method="post" action="${base}/lite/waitlist"${offer.state === 'sold_out' ? '' : ' hidden'}><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Sold out for now. Units that are not paid for come back: join the waitlist to get the next one.</p><button type="submit" id="waitlist-button">Join the waitlist</button></form>${fallbackCard(offer)}
 <section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutFields()}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
 <section class="card" id="confirmation" hidden><div class="ok"><h2>Order confirmed</h2><p>Order <strong id="order-id"></strong>. A receipt goes to <span id="order-email"></span>.</p></div><button type="button" class="secondary" id="done-button">Done</button></section>
 <p class="muted"><a href="${base}/lite">Slow connection? Use the simple checkout</a></p></main>`;

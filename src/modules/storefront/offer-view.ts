@@ -13,10 +13,14 @@ export const stateLabels: Record<PublicOffer['state'], string> = {
   closed: 'This drop has ended',
 };
 
-/** Where the stream link's attribution rides along: `?code=GLOW19&src=tiktok_live`. */
+/**
+ * Where the stream link's attribution rides along: `?code=GLOW19&src=tiktok_live`, and the
+ * shopper's market (`&market=GB`) for offers reserved per market.
+ */
 export interface Attribution {
   code?: string | undefined;
   source?: string | undefined;
+  market?: string | undefined;
 }
 
 export function priceOf(offer: PublicOffer): string {
@@ -57,7 +61,36 @@ export function quantityOptions(offer: PublicOffer): SafeHtml {
 }
 
 export function attributionInputs(attribution: Attribution): SafeHtml {
-  return html`${attribution.code ? html`<input type="hidden" name="offerCode" value="${attribution.code}">` : ''}${attribution.source ? html`<input type="hidden" name="source" value="${attribution.source}">` : ''}`;
+  return html`${attribution.code ? html`<input type="hidden" name="offerCode" value="${attribution.code}">` : ''}${attribution.source ? html`<input type="hidden" name="source" value="${attribution.source}">` : ''}${attribution.market ? html`<input type="hidden" name="market" value="${attribution.market}">` : ''}`;
+}
+
+/** Whether the shopper can claim now: live, and (for an offer split by market) with a market. */
+export function claimable(offer: PublicOffer): boolean {
+  return offer.state === 'live' && (offer.markets.length === 0 || offer.market !== null);
+}
+
+/**
+ * For an offer whose units are reserved per market: where the shopper is shown it (a plain
+ * GET form, so it works without JavaScript), or the market chosen with a way to change it.
+ */
+export function marketChoice(offer: PublicOffer, path: string, attribution: Attribution): SafeHtml {
+  if (offer.markets.length === 0) return html``;
+  if (offer.market !== null) {
+    return html`<p class="muted" id="market-choice">Units for <strong id="market">${offer.market}</strong> · <a href="${path}${linkQuery({ ...attribution, market: undefined })}">Not shipping there?</a></p>`;
+  }
+  const options = offer.markets.map((market) => html`<option value="${market}">${market}</option>`);
+  const kept = html`${attribution.code ? html`<input type="hidden" name="code" value="${attribution.code}">` : ''}${attribution.source ? html`<input type="hidden" name="src" value="${attribution.source}">` : ''}`;
+  return html`<form class="card" id="market-form" method="get" action="${path}">${kept}<label for="market-select">Where should we ship?</label><select id="market-select" name="market">${options}</select><button type="submit">Show stock for my country</button><p class="muted">Units of this drop are reserved per country.</p></form>`;
+}
+
+/** The link query that keeps the attribution (and market) of the page. */
+function linkQuery(attribution: Attribution): string {
+  const query = new URLSearchParams();
+  if (attribution.code) query.set('code', attribution.code);
+  if (attribution.source) query.set('src', attribution.source);
+  if (attribution.market) query.set('market', attribution.market);
+  const text = query.toString();
+  return text ? `?${text}` : '';
 }
 
 export function notFoundBody(): SafeHtml {

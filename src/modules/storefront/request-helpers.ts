@@ -32,10 +32,22 @@ function shortText(value: unknown, max: number): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
 }
 
-/** The offer code and traffic source a stream link carries (`?code=GLOW19&src=tiktok_live`). */
+/**
+ * The offer code, traffic source and market a stream link carries
+ * (`?code=GLOW19&src=tiktok_live&market=GB`); a market that is not a country code is ignored.
+ */
 export function attributionFrom(query: unknown): Attribution {
   const fields = (query ?? {}) as Record<string, unknown>;
-  return { code: shortText(fields.code, 40), source: shortText(fields.src, 100) };
+  return {
+    code: shortText(fields.code, 40),
+    source: shortText(fields.src, 100),
+    market: marketFrom(fields.market),
+  };
+}
+
+/** A 2-letter market code, upper case; undefined for anything else. */
+export function marketFrom(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z]{2}$/.test(value) ? value.toUpperCase() : undefined;
 }
 
 /** A submitted form as text fields; anything else (a repeated field, JSON) is read leniently. */

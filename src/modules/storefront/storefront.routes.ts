@@ -27,10 +27,13 @@ function registerOfferPages(app: FastifyInstance, services: Services): void {
   registerStorefrontAssets(app, assets);
   const hidden = { schema: { hide: true } };
 
-  const findOffer = async (offerId: string): Promise<PublicOffer | undefined> => {
+  const findOffer = async (
+    offerId: string,
+    market: string | undefined,
+  ): Promise<PublicOffer | undefined> => {
     if (!isUuid(offerId)) return undefined;
     try {
-      return await services.shopper.describeOffer(offerId);
+      return await services.shopper.describeOffer(offerId, market ?? null);
     } catch (error) {
       if (isAppError(error) && error.code === 'not_found') return undefined;
       throw error;
@@ -38,13 +41,14 @@ function registerOfferPages(app: FastifyInstance, services: Services): void {
   };
 
   app.get<{ Params: { offerId: string } }>('/o/:offerId', hidden, async (request, reply) => {
-    const offer = await findOffer(request.params.offerId);
+    const attribution = attributionFrom(request.query);
+    const offer = await findOffer(request.params.offerId, attribution.market);
     if (!offer) return sendPage(reply, liteNotFoundPage('Offer'), 404);
     const page = offerPage(offer, {
       now: services.clock.now(),
       shopperId: shopperIdFor(request, reply),
       idempotencyKey: newId(),
-      attribution: attributionFrom(request.query),
+      attribution,
       script: assets.url('offer.js'),
     });
     return sendPage(reply, page);
@@ -54,7 +58,7 @@ function registerOfferPages(app: FastifyInstance, services: Services): void {
     '/o/:offerId/overlay',
     hidden,
     async (request, reply) => {
-      const offer = await findOffer(request.params.offerId);
+      const offer = await findOffer(request.params.offerId, attributionFrom(request.query).market);
       if (!offer) return sendPage(reply, liteNotFoundPage('Offer'), 404);
       return sendPage(reply, overlayPage(offer, assets.url('overlay.js')));
     },

@@ -5,6 +5,11 @@
   const root = document.getElementById('offer');
   if (!root) return;
   const offerId = root.dataset.offerId;
+  // Offers reserved per market: the market the page was opened for ('' when not chosen or not
+  // split), and whether the offer is split at all (then a claim needs a market).
+  const market = root.dataset.market || '';
+  const needsMarket = root.dataset.split === '1' && !market;
+  const offerUrl = `/api/v1/public/offers/${offerId}${market ? `?market=${market}` : ''}`;
   const $ = (id) => document.getElementById(id);
   const cartKey = `mydrop.cart.${offerId}`;
   const pendingKey = `mydrop.claim.${offerId}`;
@@ -75,9 +80,10 @@
     const done = Boolean(current?.orderId);
     $('hold').hidden = !holding;
     $('confirmation').hidden = !done;
-    $('claim-form').hidden = holding || done;
-    $('claim-button').disabled = busy || state !== 'live';
-    $('waitlist').hidden = holding || done || !(state === 'sold_out' || soldOutForMe);
+    $('claim-form').hidden = holding || done || needsMarket;
+    $('claim-button').disabled = busy || state !== 'live' || needsMarket;
+    $('waitlist').hidden =
+      holding || done || needsMarket || !(state === 'sold_out' || soldOutForMe);
     if (done) {
       $('order-id').textContent = current.orderId;
       $('order-email').textContent = current.email || 'your e-mail';
@@ -134,7 +140,7 @@
   async function poll() {
     if (document.hidden) return;
     try {
-      const response = await fetch(`/api/v1/public/offers/${offerId}`);
+      const response = await fetch(offerUrl);
       if (!response.ok) return;
       // The service worker marks an answer from its cache when the network is gone.
       renderOffer(await response.json(), response.headers.get('x-mydrop-offline') === '1');
@@ -173,6 +179,7 @@
     const body = { shopper: shopperId(), quantity: pending.quantity };
     if (form.elements.offerCode) body.offerCode = form.elements.offerCode.value;
     if (form.elements.source) body.source = form.elements.source.value;
+    if (market) body.market = market;
     const reply = await send('POST', `/api/v1/public/offers/${offerId}/claims`, body, {
       'idempotency-key': pending.key,
     });
@@ -267,6 +274,7 @@
     const reply = await send('POST', `/api/v1/public/offers/${offerId}/waitlist`, {
       shopper: shopperId(),
       quantity: 1,
+      ...(market ? { market } : {}),
     });
     if (reply?.status === 201) {
       notify(`You are number ${reply.answer.position} on the waitlist.`, 'ok');

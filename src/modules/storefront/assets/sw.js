@@ -61,9 +61,12 @@ self.addEventListener('message', (event) => {
 
 async function staleWhileRevalidate(event, url) {
   const cache = await caches.open(pageCache);
-  const cached = await cache.match(url.pathname);
+  // An offer reserved per market has a page per market: the market is part of the key.
+  const market = url.searchParams.get('market');
+  const key = market ? `${url.pathname}?market=${encodeURIComponent(market)}` : url.pathname;
+  const cached = await cache.match(key);
   const fresh = fetch(event.request).then(async (response) => {
-    await storePage(cache, url.pathname, response.clone());
+    await storePage(cache, key, response.clone());
     return response;
   });
   if (cached) {

@@ -25,7 +25,14 @@ export interface EmbeddedOfferStoreDeps {
   logger?: Logger | undefined;
   /** How often expired holds are swept when no claim arrives to sweep them. */
   sweepIntervalMs?: number;
+  /**
+   * How long a closed offer's book stays in memory (late payments settle, retried claims get
+   * their first answer) before it is dropped, once no payment is in flight. Default 1 hour.
+   */
+  closedBookMs?: number;
 }
+
+const defaultClosedBookMs = 3_600_000;
 
 /**
  * The default store: one OfferBook per armed offer in this process. A decision is one
@@ -37,6 +44,8 @@ export class EmbeddedOfferStore implements OfferStore {
   readonly kind = 'embedded';
   private readonly books = new Map<string, OfferBook>();
   private readonly offerOfHold = new Map<string, string>();
+  /** When each closed book closed: a drop's answers are kept for a while, not forever. */
+  private readonly closedAt = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: EmbeddedOfferStoreDeps) {}
@@ -76,6 +85,7 @@ export class EmbeddedOfferStore implements OfferStore {
     const book = this.books.get(offerId);
     if (!book) return null;
     const closing = book.close();
+    this.closedAt.set(offerId, this.deps.clock.now().getTime());
     this.recordEnded(closing.released, 'released');
     return { unsold: closing.unsold, unsoldByMarket: closing.unsoldByMarket };
   }
@@ -217,11 +227,31 @@ export class EmbeddedOfferStore implements OfferStore {
   /** Expires due holds in every book and hands their units to waiting shoppers. */
   private sweepBooks(): void {
     const now = this.deps.clock.now().getTime();
+    this.dropClosedBooks(now);
     for (const book of this.books.values()) {
       const expired = book.sweep(now);
       if (expired.length === 0) continue;
       this.recordEnded(expired, 'expired');
       this.persistPromoted(book);
+    }
+  }
+
+  /**
+   * Drops books closed long enough ago with no payment in flight: their idempotency answers
+   * (one per shopper of a drop) would otherwise stay in memory for the life of the process.
+   * A claim on a dropped offer is then answered from its row: closed.
+   */
+  private dropClosedBooks(now: number): void {
+    const keepMs = this.deps.closedBookMs ?? defaultClosedBookMs;
+    for (const [offerId, closedAt] of this.closedAt) {
+      const book = this.books.get(offerId);
+      if (book?.status !== 'closed') {
+        this.closedAt.delete(offerId);
+        continue;
+      }
+      if (now - closedAt < keepMs || book.openHolds > 0) continue;
+      this.books.delete(offerId);
+      this.closedAt.delete(offerId);
     }
   }
 

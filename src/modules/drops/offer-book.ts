@@ -518,4 +518,9 @@ export class OfferBook {
   get waitlistLength(): number {
     return this.waitlist.length;
   }
+
+  /** Holds still open (held or being paid for). */
+  get openHolds(): number {
+    return this.holds.size;
+  }
 }

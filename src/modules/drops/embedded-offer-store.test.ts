@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { claim, liveOffer } from '../../../test/support/drops.js';
+import {
+  createTestContext,
+  type SeededOrganization,
+  seedOrganization,
+  type TestContext,
+} from '../../../test/support/test-app.js';
+import { ManualClock } from '../../lib/clock.js';
+
+describe('the embedded offer store', () => {
+  const clock = new ManualClock('2026-11-22T18:00:00Z');
+  let context: TestContext;
+  let acme: SeededOrganization;
+
+  beforeAll(async () => {
+    context = await createTestContext({ clock });
+    acme = await seedOrganization(context, 'Acme');
+  });
+  afterAll(() => context.close());
+
+  it('keeps a closed book for an hour, until its payments settle, then lets it go', async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 3 });
+    const store = context.services.offerStore;
+    const first = (await claim(context.app, offerId, 'ann', { key: 'ann-1' })).json();
+    const paying = (await claim(context.app, offerId, 'ben')).json();
+    // Ben's payment is in flight when the offer closes.
+    expect(await store.beginCheckout(paying.holdId, clock.now().getTime())).toMatchObject({
+      ok: true,
+    });
+    const closed = await context.app.inject({
+      method: 'POST',
+      url: `/api/v1/offers/${offerId}/close`,
+      headers: { cookie: acme.ownerCookie },
+    });
+    expect(closed.json().status).toBe('closed');
+
+    // Within the hour a retry still gets its first answer.
+    const retry = await claim(context.app, offerId, 'ann', { key: 'ann-1' });
+    expect(retry.json()).toEqual(first);
+    clock.advance(3_600_000);
+    await store.sweep();
+    // Ben's payment has not settled: the book stays.
+    expect(await store.counts(offerId)).toMatchObject({ status: 'closed', held: 1 });
+    await store.completeSale(paying.holdId);
+    await store.sweep();
+    expect(await store.counts(offerId)).toBeUndefined();
+    // Answered from the row from now on.
+    const late = await claim(context.app, offerId, 'ann', { key: 'ann-1' });
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('closed');
+  });
+});

@@ -141,6 +141,18 @@ export interface OfferInventory extends StockCounts {
   components: Array<OfferComponent & StockCounts>;
 }
 
+/**
+ * One market's share of a reserve split by market (seed 004): its owner answers for it, and
+ * its own TTL returns its unused units to the catalog (`releasedAt`) whatever the offer's status.
+ */
+export interface OfferMarketReserve extends StockCounts {
+  /** ISO 3166 country code, upper case. */
+  market: string;
+  ownerId: string;
+  expiresAt: string | null;
+  releasedAt: string | null;
+}
+
 /** What POST and PUT /api/v1/offers take. */
 export interface OfferInput {
   brandId: string;
@@ -171,6 +183,10 @@ export interface Offer extends OfferInput {
   approvedTermsHash: string | null;
   reservedUnits: number;
   reserveExpiresAt: string | null;
+  /** Who armed the reserve (null when an API token did). */
+  reserveOwnerId: string | null;
+  /** The reserve split by market, sorted by market code; empty when it is one pool. */
+  markets: OfferMarketReserve[];
   /** Null until the offer is armed (and after a restart for closed offers). */
   inventory: OfferInventory | null;
   approvedAt: string | null;

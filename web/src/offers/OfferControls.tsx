@@ -1,7 +1,8 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { DropPermission, type Offer } from '../api/types';
 import { useCan } from '../auth/session';
 import { ErrorMessage } from '../common/feedback';
+import { ArmForm } from './ArmForm';
 import { armOffer, type LifecycleAction, moveOffer } from './offersApi';
 
 interface Props {
@@ -22,18 +23,21 @@ export function OfferControls({ offer, onChanged }: Props) {
   };
   const [pending, setPending] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [failedAction, setFailedAction] = useState<string | null>(null);
   const [confirmClose, setConfirmClose] = useState(false);
   const [closeReason, setCloseReason] = useState('');
 
   const run = async (name: string, call: () => Promise<Offer>) => {
     setPending(name);
     setError(null);
+    setFailedAction(null);
     try {
       await call();
       setConfirmClose(false);
       onChanged();
     } catch (caught) {
       setError(caught);
+      setFailedAction(name);
     } finally {
       setPending(null);
     }
@@ -122,7 +126,8 @@ export function OfferControls({ offer, onChanged }: Props) {
         <ArmForm
           pending={pending === 'arm'}
           disabled={busy}
-          onArm={(units, ttl) => void run('arm', () => armOffer(offer.id, units, ttl))}
+          apiError={failedAction === 'arm' ? error : null}
+          onArm={(request) => void run('arm', () => armOffer(offer.id, request))}
         />
       )}
       {buttons.length > 0 && <div className="button-row">{buttons}</div>}
@@ -169,65 +174,5 @@ export function OfferControls({ offer, onChanged }: Props) {
       )}
       <ErrorMessage error={error} />
     </div>
-  );
-}
-
-/** Arming takes units out of the catalog's stock for this offer alone: the inventory lock. */
-function ArmForm({
-  pending,
-  disabled,
-  onArm,
-}: {
-  pending: boolean;
-  disabled: boolean;
-  onArm: (units: number, reserveTtlSeconds: number | null) => void;
-}) {
-  const [units, setUnits] = useState('');
-  const [ttlMinutes, setTtlMinutes] = useState('');
-  const unitCount = Number(units);
-  const validUnits = /^\d+$/.test(units.trim()) && unitCount >= 1;
-  const ttl = ttlMinutes.trim() === '' ? null : Math.round(Number(ttlMinutes) * 60);
-  const validTtl = ttl === null || (Number.isFinite(ttl) && ttl >= 60);
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (validUnits && validTtl) onArm(unitCount, ttl);
-  };
-  return (
-    <form className="form form-inline arm-form" onSubmit={submit}>
-      <div className="field field-narrow">
-        <label htmlFor="arm-units">Units to reserve</label>
-        <input
-          id="arm-units"
-          type="number"
-          min={1}
-          step={1}
-          value={units}
-          onChange={(event) => setUnits(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="arm-ttl">Release the reserve after (minutes)</label>
-        <input
-          id="arm-ttl"
-          type="number"
-          min={1}
-          step="any"
-          placeholder="Never"
-          value={ttlMinutes}
-          onChange={(event) => setTtlMinutes(event.target.value)}
-        />
-      </div>
-      <button
-        type="submit"
-        className="button button-primary"
-        disabled={disabled || !validUnits || !validTtl}
-      >
-        {pending ? 'Arming…' : 'Arm'}
-      </button>
-      <p className="hint arm-hint">
-        Reserves this many offers’ worth of every SKU from stock on hand. Optional: give the reserve
-        back if the offer has not gone live in time.
-      </p>
-    </form>
   );
 }

@@ -7,18 +7,33 @@ import { OrdersTable } from '../orders/OrdersTable';
 import { ordersCsvPath, ordersPath } from '../orders/ordersApi';
 import { Link } from '../router/router';
 import { useWorkspace } from '../shell/workspace';
+import { MarketReserves } from './MarketReserves';
 import { OfferControls } from './OfferControls';
 import { OfferInventory, OfferTerms } from './OfferTerms';
-import { isMoving, offerPath, offerPollMs, offersHref, shopperPagePath } from './offersApi';
+import {
+  awaitsMarketRelease,
+  isMoving,
+  nextMarketRelease,
+  offerPath,
+  offerPollMs,
+  offersHref,
+  shopperPagePath,
+} from './offersApi';
 import { StatusBadge } from './StatusBadge';
 import { useSkuDirectory } from './skuDirectory';
-import { usePolling } from './usePolling';
+import { usePolling, useReloadAt } from './usePolling';
 
 /** One offer: its terms, lifecycle controls, live stock and its orders. */
 export function OfferDetailPage({ offerId }: { offerId: string }) {
   const query = useQuery<Offer>(offerPath(offerId));
   const offer = query.data;
-  usePolling(query.reload, offer !== undefined && isMoving(offer), offerPollMs);
+  usePolling(
+    query.reload,
+    offer !== undefined && (isMoving(offer) || awaitsMarketRelease(offer)),
+    offerPollMs,
+  );
+  // A market's TTL returns its units even while the offer is only armed: look again then.
+  useReloadAt(query.reload, offer ? nextMarketRelease(offer) : null);
 
   if (!offer) {
     return (
@@ -100,6 +115,15 @@ function OfferDetail({
           <OfferTerms offer={offer} />
         </section>
       </div>
+
+      {offer.markets.length > 0 && (
+        <section className="card" aria-labelledby="offer-markets-heading">
+          <h2 id="offer-markets-heading" className="card-header">
+            Reserve by market
+          </h2>
+          <MarketReserves offer={offer} />
+        </section>
+      )}
 
       <OfferOrders offer={offer} onOfferChanged={reload} />
     </>

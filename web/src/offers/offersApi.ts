@@ -21,6 +21,24 @@ export const isMoving = (offer: Offer) => offer.status === 'live' || offer.statu
 
 export const offerPollMs = 2_000;
 
+/** The next time a market's own TTL returns its unused units, whatever the offer's status. */
+export function nextMarketRelease(offer: Offer): string | null {
+  if (offer.status === 'closed') return null;
+  const due = offer.markets.flatMap((share) =>
+    share.releasedAt === null && share.expiresAt !== null ? [share.expiresAt] : [],
+  );
+  return due.sort()[0] ?? null;
+}
+
+/**
+ * A market whose TTL has passed but whose units the server has not returned yet: the server
+ * sweeps every few seconds, so the page polls until it shows "released".
+ */
+export const awaitsMarketRelease = (offer: Offer, now = Date.now()) => {
+  const next = nextMarketRelease(offer);
+  return next !== null && new Date(next).getTime() <= now;
+};
+
 export function offersPath(brandId: string | null): string {
   return brandId ? `/api/v1/offers?brandId=${encodeURIComponent(brandId)}` : '/api/v1/offers';
 }
@@ -46,15 +64,25 @@ export function moveOffer(id: string, action: LifecycleAction, reason?: string):
   return api<Offer>(`${offerPath(id)}/${action}`, { method: 'POST', body });
 }
 
-export function armOffer(
-  id: string,
-  units: number,
-  reserveTtlSeconds: number | null,
-): Promise<Offer> {
-  return api<Offer>(`${offerPath(id)}/arm`, {
-    method: 'POST',
-    body: { units, reserveTtlSeconds },
-  });
+/** One market's share when arming: `ownerId` defaults to the person arming. */
+export interface MarketReserveInput {
+  market: string;
+  units: number;
+  ownerId?: string;
+  reserveTtlSeconds: number | null;
+}
+
+/**
+ * What arming takes: units out of stock for one pool, or split by market (then `units` is left
+ * out: the API sums the markets). `reserveTtlSeconds` releases the whole reserve if the offer
+ * is not live by then.
+ */
+export type ArmRequest =
+  | { units: number; reserveTtlSeconds: number | null }
+  | { markets: MarketReserveInput[]; reserveTtlSeconds: number | null };
+
+export function armOffer(id: string, request: ArmRequest): Promise<Offer> {
+  return api<Offer>(`${offerPath(id)}/arm`, { method: 'POST', body: request });
 }
 
 /** Where the Offers area shows what: one route, the view picked by the query string. */

@@ -240,4 +240,64 @@ describe.skipIf(skipWithoutChromium())('per-market reserves in the console', () 
     },
     testTimeout,
   );
+
+  it(
+    "asks a shopper where to ship, then sells them only their market's units",
+    async () => {
+      const title = `Shopper markets ${Math.random().toString(36).slice(2, 6)}`;
+      const offerId = await approvedOffer(title);
+      // An API token arms on nobody's behalf: each market names its owner.
+      const members = await callApi<{ items: Array<{ userId: string; role: string }> }>(
+        'GET',
+        '/api/v1/members',
+      );
+      const ownerId = members.items.find((member) => member.role === 'inventory_lead')?.userId;
+      await callApi('POST', `/api/v1/offers/${offerId}/arm`, {
+        markets: [
+          { market: 'GB', units: 1, ownerId },
+          { market: 'US', units: 3, ownerId },
+        ],
+      });
+      await callApi('POST', `/api/v1/offers/${offerId}/go-live`);
+      await session.withPage(async (page) => {
+        await page.goto(`/o/${offerId}?code=STREAM1`);
+        await page.getByRole('heading', { level: 1, name: title }).waitFor();
+        // No market yet: the page asks instead of offering a claim.
+        expect(await page.locator('#claim-form').isHidden()).toBe(true);
+        await page.getByLabel('Where should we ship?').selectOption('GB');
+        await page.getByRole('button', { name: 'Show stock for my country' }).click();
+        await page.waitForURL(/market=GB/);
+        expect(page.url()).toContain('code=STREAM1');
+        await page.getByText('Units for').waitFor();
+        expect(await page.locator('#market').textContent()).toBe('GB');
+        await eventually(() => page.locator('#stock').textContent()).toBe('1');
+
+        await page.getByRole('button', { name: /^Claim for/ }).click();
+        await page.locator('#hold').waitFor({ state: 'visible' });
+        await page.getByLabel('Email', { exact: true }).fill('gb@example.com');
+        await page.getByLabel('Full name', { exact: true }).fill('Sam Shopper');
+        await page.getByLabel('Address', { exact: true }).fill('10 Downing Street');
+        await page.getByLabel('City', { exact: true }).fill('London');
+        await page.getByLabel('Postal code', { exact: true }).fill('SW1A 2AA');
+        await page.getByLabel('Country', { exact: true }).fill('FR');
+        await page.getByLabel('Payment', { exact: true }).selectOption('pm_card_visa');
+        await page.getByRole('button', { name: 'Pay' }).click();
+        // A GB unit does not ship to France: the shopper is told, the hold stays.
+        await eventually(() => page.locator('#notice').textContent()).toContain('GB');
+        expect(await page.locator('#hold').isVisible()).toBe(true);
+        await page.getByLabel('Country', { exact: true }).fill('GB');
+        await page.getByRole('button', { name: 'Pay' }).click();
+        await page.getByRole('heading', { name: 'Order confirmed' }).waitFor();
+      });
+      const offer = await callApi<{ markets: MarketShare[] & Array<{ sold: number }> }>(
+        'GET',
+        `/api/v1/offers/${offerId}`,
+      );
+      expect(offer.markets.map((share) => [share.market, share.sold])).toEqual([
+        ['GB', 1],
+        ['US', 0],
+      ]);
+    },
+    testTimeout,
+  );
 });

@@ -110,6 +110,49 @@ async function createLiveDemoOffer(services: Services, owner: Actor): Promise<st
   return offer.id;
 }
 
+/**
+ * A transatlantic drop armed per market (seed 004: "per-market hold - who owns the TTL?"): the
+ * US units are the owner's, the UK units the inventory lead's, returned after two days unused.
+ */
+async function createMarketDemoOffer(
+  services: Services,
+  owner: Actor,
+  ukOwnerId: string | undefined,
+): Promise<void> {
+  const [bottle] = (await services.catalog.listProducts(owner, {})).filter(
+    (p) => p.title === 'Insulated Bottle 750 ml',
+  );
+  const sku = bottle?.skus[0];
+  if (!bottle || !sku) throw new Error('The demo catalog has no Insulated Bottle');
+  const offer = await services.offers.create(owner, {
+    brandId: bottle.brandId,
+    title: 'Insulated Bottle transatlantic drop',
+    kind: 'single_sku',
+    components: [{ skuId: sku.id, quantity: 1 }],
+    priceMinor: 2400,
+    currency: sku.currency,
+    priceTiers: [],
+    perBuyerLimit: 3,
+    holdTtlSeconds: 600,
+    lowStockThreshold: 15,
+    urgencyRule: null,
+    startsAt: null,
+    endsAt: null,
+    endsWithStream: true,
+    codes: ['BOTTLE24'],
+    fallbackOfferId: null,
+    substitutions: [],
+  });
+  await services.offers.approve(owner, offer.id);
+  await services.offers.arm(owner, offer.id, {
+    reserveTtlSeconds: null,
+    markets: [
+      { market: 'US', units: 120 },
+      { market: 'GB', units: 80, ownerId: ukOwnerId, reserveTtlSeconds: 48 * 3600 },
+    ],
+  });
+}
+
 export async function createDemoWorkspace(
   services: Services,
   options: { baseUrl: string; dataDir: string },
@@ -149,6 +192,9 @@ export async function createDemoWorkspace(
   };
   for (const region of demoRegions) await services.fulfilment.save(retailOwner, region);
   const liveOfferId = await createLiveDemoOffer(services, retailOwner);
+  const inventoryLead = users.find((user) => user.role === 'inventory_lead');
+  const leadUser = inventoryLead && (await services.identity.findUserByEmail(inventoryLead.email));
+  await createMarketDemoOffer(services, retailOwner, leadUser?.id);
   const governance = await createDemoGovernance(services, retailOwner, { liveOfferId });
   const { pendingShowId } = await createDemoShows(services, retailOwner, {
     liveOfferId,

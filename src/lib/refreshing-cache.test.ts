@@ -51,6 +51,29 @@ describe('the refreshing cache', () => {
     expect(source.reads).toBe(2);
   });
 
+  it('peeks at the value in memory without loading, refreshing a stale one', async () => {
+    let now = 0;
+    const source = slowSource();
+    const cache = new RefreshingCache(
+      (key) => source.read(key),
+      1000,
+      () => now,
+    );
+    expect(cache.peek('offer-1')).toBeUndefined();
+    expect(source.reads).toBe(0);
+    const first = cache.get('offer-1');
+    source.answer();
+    await first;
+    expect(cache.peek('offer-1')).toBe('Glow serum');
+    expect(source.reads).toBe(1);
+    source.value = 'Glow serum, new label';
+    now = 1500;
+    expect(cache.peek('offer-1')).toBe('Glow serum');
+    expect(source.reads).toBe(2);
+    source.answer();
+    await vi.waitFor(() => expect(cache.peek('offer-1')).toBe('Glow serum, new label'));
+  });
+
   it('does not keep a value read before forget() was called', async () => {
     const source = slowSource();
     const cache = new RefreshingCache((key) => source.read(key), 1000);

@@ -18,16 +18,29 @@ export class RefreshingCache<V> {
 
   async get(key: string): Promise<V> {
     const entry = this.entries.get(key);
-    if (entry) {
-      if (this.now() - entry.loadedAt >= this.freshMs) this.refresh(key);
-      return entry.value;
-    }
-    return this.refresh(key);
+    if (!entry) return this.refresh(key);
+    this.refreshIfStale(key, entry.loadedAt);
+    return entry.value;
+  }
+
+  /**
+   * The value in memory, fresh or stale (a stale one starts a refresh), or undefined: for
+   * callers that answer in the same turn when the entry is there, without a promise.
+   */
+  peek(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    this.refreshIfStale(key, entry.loadedAt);
+    return entry.value;
   }
 
   forget(key: string): void {
     this.entries.delete(key);
     this.loading.delete(key);
+  }
+
+  private refreshIfStale(key: string, loadedAt: number): void {
+    if (this.now() - loadedAt >= this.freshMs) this.refresh(key);
   }
 
   /** One load per key at a time; callers arriving meanwhile share it. */

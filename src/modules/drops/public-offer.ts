@@ -44,6 +44,9 @@ interface CachedOffer {
   items: PublicOffer['items'];
 }
 
+/** The answer for an offer without a fallback bundle: one settled promise, shared. */
+export const noFallback: Promise<FallbackOffer | null> = Promise.resolve(null);
+
 /** How long an offer's static fields are served from memory; counts are always live. */
 const offerCacheMs = 1000;
 
@@ -70,9 +73,13 @@ export class PublicOffers {
   /**
    * The fallback bundle a sold-out or closed offer points shoppers to (seed 000: a fallback
    * keeps the buyer when the hero unit is gone), only while it is live with stock left.
+   * An offer in memory without one answers `noFallback` itself, which the claim route tells
+   * apart without waiting: in a drop every refusal asks.
    */
-  async fallbackFor(offerId: string): Promise<FallbackOffer | null> {
-    return this.fallbackOf((await this.cached(offerId)).row);
+  fallbackFor(offerId: string): Promise<FallbackOffer | null> {
+    const known = this.offers.peek(offerId);
+    if (known && !known.row.fallbackOfferId) return noFallback;
+    return this.cached(offerId).then(({ row }) => this.fallbackOf(row));
   }
 
   private async fallbackOf(row: OfferRow): Promise<FallbackOffer | null> {

@@ -135,7 +135,9 @@ export class DropBench {
     let server: MydropOverHttp | undefined;
     try {
       server = await MydropOverHttp.start(databaseUrl, env);
-      await server.measure(warmupDrop, this.plan(`${key}-warmup`, warmupDrop, 5_000, null));
+      // Warmed as the bare server is: 5,000 shoppers on a drop of 200 units, so the winners'
+      // paths (hold writes, checkout, orders) are not first run inside the measured drop.
+      await server.measure(ceilingDrop, this.plan(`${key}-warmup`, ceilingDrop, 5_000, null));
     } catch (error) {
       await server?.abort();
       const why = `failed: the server did not start: ${summary(error)}`;

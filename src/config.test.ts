@@ -91,10 +91,10 @@ describe('configuration', () => {
 
   it('runs PGlite on the main thread or in a worker thread as MYDROP_PGLITE_THREAD says', () => {
     const folder = dataDir();
-    expect(loadConfig({ MYDROP_DATA_DIR: folder }).pgliteThread).toBe('main');
+    expect(loadConfig({ MYDROP_DATA_DIR: folder }).pgliteThread).toBe('worker');
     expect(
-      loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'worker' }).pgliteThread,
-    ).toBe('worker');
+      loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'main' }).pgliteThread,
+    ).toBe('main');
     expect(() => loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'thread' })).toThrow(
       /MYDROP_PGLITE_THREAD/,
     );

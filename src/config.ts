@@ -17,7 +17,7 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('localhost'),
   MYDROP_DATA_DIR: z.string().min(1).default('.mydrop'),
-  MYDROP_PGLITE_THREAD: z.enum(['main', 'worker']).default('main'),
+  MYDROP_PGLITE_THREAD: z.enum(['main', 'worker']).default('worker'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')

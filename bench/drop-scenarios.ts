@@ -35,6 +35,11 @@ const inProcessTtlSeconds = 2;
 export const ceilingDrop = dropSpecs[0] as DropSpec;
 /** A 1-unit drop whose units run out at once: warms the code paths of refusals. */
 const warmupDrop = dropSpecs[1] as DropSpec;
+/**
+ * Shoppers of the warm-up drop every HTTP server gets first (the same for the bare ceiling and
+ * Mydrop): enough for V8 to optimise the winners' paths too, not only the refusals'.
+ */
+const warmupShoppers = 20_000;
 const runId = Date.now().toString(36);
 
 type RowHead = Omit<ScenarioRow, 'drop' | 'result' | 'audit' | 'note'>;
@@ -87,7 +92,7 @@ export class DropBench {
           plan: plan(prefix, count),
         });
       try {
-        await load('warmup', 'bare-warmup', 5_000);
+        await load('warmup', 'bare-warmup', warmupShoppers);
         const head = row('bare-http', 'Ceiling: bare node:http', 'ceiling', 'http', null);
         await this.measure(head, ceilingDrop, async () => {
           const result = await load('measured', 'bare', shoppers);
@@ -137,7 +142,10 @@ export class DropBench {
       server = await MydropOverHttp.start(databaseUrl, env);
       // Warmed as the bare server is: 5,000 shoppers on a drop of 200 units, so the winners'
       // paths (hold writes, checkout, orders) are not first run inside the measured drop.
-      await server.measure(ceilingDrop, this.plan(`${key}-warmup`, ceilingDrop, 5_000, null));
+      await server.measure(
+        ceilingDrop,
+        this.plan(`${key}-warmup`, ceilingDrop, warmupShoppers, null),
+      );
     } catch (error) {
       await server?.abort();
       const why = `failed: the server did not start: ${summary(error)}`;

@@ -92,9 +92,9 @@ describe('configuration', () => {
   it('runs PGlite on the main thread or in a worker thread as MYDROP_PGLITE_THREAD says', () => {
     const folder = dataDir();
     expect(loadConfig({ MYDROP_DATA_DIR: folder }).pgliteThread).toBe('worker');
-    expect(
-      loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'main' }).pgliteThread,
-    ).toBe('main');
+    expect(loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'main' }).pgliteThread).toBe(
+      'main',
+    );
     expect(() => loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_PGLITE_THREAD: 'thread' })).toThrow(
       /MYDROP_PGLITE_THREAD/,
     );

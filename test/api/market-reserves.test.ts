@@ -204,6 +204,16 @@ describe('per-market reserves', () => {
       .where('holdId', '=', gbHold)
       .executeTakeFirstOrThrow();
     expect(order.market).toBe('GB');
+    const listed = await context.app.inject({
+      url: `/api/v1/orders/${order.id}`,
+      headers: headers(),
+    });
+    expect(listed.json()).toMatchObject({ market: 'GB' });
+    const csv = await context.app.inject({
+      url: `/api/v1/orders.csv?offerId=${offerId}`,
+      headers: headers(),
+    });
+    expect(csv.body).toContain(',GB,');
 
     // The US waitlist gets the next US unit given back; a market without a reserve cannot wait.
     const waiting = await context.app.inject({

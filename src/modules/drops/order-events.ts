@@ -18,5 +18,6 @@ export function orderEventData(order: OrderRow): Record<string, unknown> {
     email: order.email,
     offerCode: order.offerCode,
     trafficSource: order.trafficSource,
+    market: order.market,
   };
 }

@@ -32,6 +32,9 @@ const orderSchema = z
     paymentProvider: z.string(),
     offerCode: z.string().nullable(),
     trafficSource: z.string().nullable(),
+    market: z.string().nullable().meta({
+      description: 'The market whose reserve the units came from (offers split by market)',
+    }),
     packedAt: timestamp.nullable(),
     shippedAt: timestamp.nullable(),
     deliveredAt: timestamp.nullable(),

@@ -34,6 +34,8 @@ export interface Order {
   paymentProvider: string;
   offerCode: string | null;
   trafficSource: string | null;
+  /** The market whose reserve the units came from (offers split by market). */
+  market: string | null;
   packedAt: Date | null;
   shippedAt: Date | null;
   deliveredAt: Date | null;
@@ -72,6 +74,7 @@ function toOrder(row: OrderRow): Order {
     paymentProvider: row.paymentProvider,
     offerCode: row.offerCode,
     trafficSource: row.trafficSource,
+    market: row.market,
     packedAt: row.packedAt,
     shippedAt: row.shippedAt,
     deliveredAt: row.deliveredAt,
@@ -96,6 +99,7 @@ const csvColumns: Array<keyof Order> = [
   'name',
   'offerCode',
   'trafficSource',
+  'market',
   'showId',
   'shopperId',
 ];

@@ -212,6 +212,7 @@ export interface Order {
   name: string;
   offerCode: string | null;
   trafficSource: string | null;
+  market: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -184,6 +184,8 @@ export interface OfferMarketsTable {
   expiresAt: Timestamp | null;
   /** When the TTL passed and the unused units went back to the catalog. */
   releasedAt: Timestamp | null;
+  /** When operations were told this market has no unit left to claim. */
+  soldOutFlaggedAt: Timestamp | null;
   createdAt: CreatedAt;
 }
 

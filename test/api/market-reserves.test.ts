@@ -441,6 +441,43 @@ describe('per-market reserves', () => {
     expect(soldOut.body).toContain('<input type="hidden" name="market" value="GB">');
   });
 
+  it('flags a market that runs out to its owner while the other markets still sell', async () => {
+    const { offerId } = await approvedOffer(10);
+    await post(`/api/v1/offers/${offerId}/arm`, {
+      markets: [
+        { market: 'GB', units: 1, ownerId: ukLead.userId },
+        { market: 'US', units: 2 },
+      ],
+    });
+    await post(`/api/v1/offers/${offerId}/go-live`);
+    const alertsOf = async (cookie: string) =>
+      (await context.app.inject({ url: '/api/v1/notifications', headers: { cookie } }))
+        .json()
+        .items.filter(
+          (item: { kind: string; data: { offerId?: string } }) =>
+            item.kind === 'offer.market_sold_out' && item.data.offerId === offerId,
+        );
+    // The offer's own low-stock alert (3 units left) is not what this test is about.
+    const watch = async () =>
+      (await context.services.stockWatch.check()).filter((alert) => alert.market !== undefined);
+    expect((await watch()).filter((alert) => alert.offerId === offerId)).toEqual([]);
+
+    const gb = (await claimIn(offerId, 'uk-1', 'GB')).json().holdId as string;
+    expect((await watch()).filter((alert) => alert.offerId === offerId)).toEqual([
+      { offerId, level: 'sold_out', available: 0, market: 'GB' },
+    ]);
+    const [told] = await alertsOf(ukLead.cookie);
+    expect(told).toMatchObject({ title: 'Two-market drop: GB is sold out' });
+    expect(told.body).toContain('Still on sale: US 2 left.');
+    // Told once per crossing; a unit back re-arms it.
+    expect((await watch()).filter((alert) => alert.offerId === offerId)).toEqual([]);
+    await context.app.inject({ method: 'DELETE', url: `/api/v1/public/holds/${gb}` });
+    await watch();
+    await claimIn(offerId, 'uk-2', 'GB');
+    expect((await watch()).filter((alert) => alert.offerId === offerId)).toHaveLength(1);
+    expect(await alertsOf(ukLead.cookie)).toHaveLength(2);
+  });
+
   it('keeps the claim contract for offers that are not split: the market is ignored', async () => {
     const { offerId } = await approvedOffer(3);
     await post(`/api/v1/offers/${offerId}/arm`, { units: 2 });

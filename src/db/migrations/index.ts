@@ -8,6 +8,7 @@ import { shows } from './0007-shows.js';
 import { soldUnits } from './0008-sold-units.js';
 import { stockAlerts } from './0009-stock-alerts.js';
 import { marketReserves } from './0010-market-reserves.js';
+import { marketStockAlerts } from './0011-market-stock-alerts.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -25,4 +26,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0008-sold-units': soldUnits,
   '0009-stock-alerts': stockAlerts,
   '0010-market-reserves': marketReserves,
+  '0011-market-stock-alerts': marketStockAlerts,
 };

@@ -292,6 +292,18 @@ export class DropsRepository {
     });
   }
 
+  /** Sets or clears a market's sold-out flag only if it changes; true when this call did. */
+  async flagMarketSoldOut(offerId: string, market: string, at: Date | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('offerMarkets')
+      .set({ soldOutFlaggedAt: at })
+      .where('offerId', '=', offerId)
+      .where('market', '=', market)
+      .where('soldOutFlaggedAt', at ? 'is' : 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** Which of these users belong to the organisation. */
   async findMembers(organizationId: string, userIds: readonly string[]): Promise<Set<string>> {
     if (userIds.length === 0) return new Set();
@@ -321,6 +333,17 @@ export class DropsRepository {
       .selectFrom('offerMarkets')
       .selectAll()
       .where('offerId', '=', offerId)
+      .orderBy('market')
+      .execute();
+  }
+
+  /** The market rows of these offers, whatever their organisation (for system jobs). */
+  async listMarketReservesFor(offerIds: readonly string[]): Promise<OfferMarketRow[]> {
+    if (offerIds.length === 0) return [];
+    return this.db
+      .selectFrom('offerMarkets')
+      .selectAll()
+      .where('offerId', 'in', offerIds)
       .orderBy('market')
       .execute();
   }

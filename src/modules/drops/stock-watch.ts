@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import type { Notifier } from '../notifications/index.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
+import type { DropsRepository, OfferMarketRow, OfferRow } from './drops.repository.js';
+import type { MarketCounts } from './offer-book.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
 
 export type StockLevel = 'low_stock' | 'sold_out';
@@ -10,6 +11,8 @@ export interface StockAlert {
   offerId: string;
   level: StockLevel;
   available: number;
+  /** Set when one market of an offer split by market ran out while others still sell. */
+  market?: string;
 }
 
 export interface StockWatchDeps {
@@ -39,6 +42,8 @@ export class StockWatch {
     const offers = await this.deps.repository.listOffersInStatus(['live']);
     if (offers.length === 0) return [];
     const counts = await this.deps.store.countsMany(offers.map((offer) => offer.id));
+    const split = offers.filter((offer) => (counts.get(offer.id)?.markets.length ?? 0) > 0);
+    const shares = await this.deps.repository.listMarketReservesFor(split.map((o) => o.id));
     const raised: StockAlert[] = [];
     for (const offer of offers) {
       const live = counts.get(offer.id);
@@ -50,8 +55,69 @@ export class StockWatch {
           break;
         }
       }
+      // A market that runs out while others still sell: its host pivots on their own. When
+      // the whole offer is sold out, the offer's alert says it for every market.
+      if (live.available <= 0) continue;
+      for (const pool of live.markets) {
+        const share = shares.find((row) => row.offerId === offer.id && row.market === pool.market);
+        if (share && (await this.marketRanOut(offer, live, pool, share))) {
+          raised.push({ offerId: offer.id, level: 'sold_out', available: 0, market: pool.market });
+        }
+      }
     }
     return raised;
+  }
+
+  /** Flags (once) or re-arms a market's sold-out level; true when this call flagged it. */
+  private async marketRanOut(
+    offer: OfferRow,
+    live: StoreCounts,
+    pool: MarketCounts,
+    share: OfferMarketRow,
+  ): Promise<boolean> {
+    const { repository } = this.deps;
+    // A market released at its TTL was told then; it is not sold out, it is over.
+    const out = !pool.released && pool.available <= 0;
+    if (!out) {
+      if (share.soldOutFlaggedAt) await repository.flagMarketSoldOut(offer.id, pool.market, null);
+      return false;
+    }
+    if (share.soldOutFlaggedAt) return false;
+    if (!(await repository.flagMarketSoldOut(offer.id, pool.market, this.deps.clock.now()))) {
+      return false;
+    }
+    const others = live.markets
+      .filter((other) => other.market !== pool.market && !other.released)
+      .map((other) => `${other.market} ${other.available} left`);
+    const pivots = await this.pivotsFor(offer);
+    const held =
+      pool.held > 0 ? ` ${pool.held} units are in carts and come back if they expire.` : '';
+    await this.deps.notifier.notify({
+      organizationId: offer.organizationId,
+      kind: 'offer.market_sold_out',
+      title: `${offer.title}: ${pool.market} is sold out`,
+      body: [
+        `${pool.sold} sold of ${pool.reserved} reserved for ${pool.market}.${held}`,
+        ...(others.length > 0 ? [`Still on sale: ${others.join(', ')}.`] : []),
+        ...pivots.lines,
+      ].join('\n'),
+      link: `/offers/${offer.id}`,
+      recipients: {
+        userIds: [share.ownerId],
+        roles: ['owner', 'producer', 'host', 'inventory_lead', 'social_ops'],
+      },
+      data: {
+        offerId: offer.id,
+        market: pool.market,
+        level: 'sold_out',
+        held: pool.held,
+        sold: pool.sold,
+        reserved: pool.reserved,
+        substitutes: pivots.substitutes,
+        fallbackOfferId: offer.fallbackOfferId,
+      },
+    });
+    return true;
   }
 
   /** Flags (once) or re-arms the level; true when this call flagged it. */

@@ -421,12 +421,7 @@ export class DropsRepository {
     await this.db.transaction().execute(async (trx) => {
       // A hold may be written twice (a retry answered by another process writes it too): the
       // rows are the same, the first insert wins.
-      if (created.length > 0)
-        await trx
-          .insertInto('holds')
-          .values([...created])
-          .onConflict((conflict) => conflict.column('id').doNothing())
-          .execute();
+      if (created.length > 0) await insertHolds(trx, created);
       for (const status of ['expired', 'released'] as const) {
         const ids = ended.filter((hold) => hold.status === status).map((hold) => hold.id);
         if (ids.length === 0) continue;
@@ -685,6 +680,33 @@ export class DropsRepository {
       .returningAll()
       .executeTakeFirst();
   }
+}
+
+/**
+ * Inserts a batch of holds as one array per column (`unnest`): one statement with twelve
+ * parameters instead of twelve per row. On PGlite a batch of 100 holds took 4.7-6.0 ms
+ * against 8.7-11.3 ms as a multi-row VALUES (measured 2026-12-01, main thread and worker), and
+ * every winner of a drop waits for this write before its answer.
+ */
+async function insertHolds(trx: Db, holds: readonly NewRow<'holds'>[]): Promise<void> {
+  const column = <T>(read: (hold: NewRow<'holds'>) => T): T[] => holds.map(read);
+  const time = (value: Date | string) => new Date(value).toISOString();
+  await sql`insert into holds (id, organization_id, offer_id, shopper_id, quantity, status,
+      idempotency_key, offer_code, traffic_source, market, created_at, expires_at)
+    select * from unnest(
+      ${column((hold) => hold.id)}::uuid[],
+      ${column((hold) => hold.organizationId)}::uuid[],
+      ${column((hold) => hold.offerId)}::uuid[],
+      ${column((hold) => hold.shopperId)}::text[],
+      ${column((hold) => hold.quantity)}::int[],
+      ${column((hold) => hold.status)}::text[],
+      ${column((hold) => hold.idempotencyKey ?? null)}::text[],
+      ${column((hold) => hold.offerCode ?? null)}::text[],
+      ${column((hold) => hold.trafficSource ?? null)}::text[],
+      ${column((hold) => hold.market ?? null)}::text[],
+      ${column((hold) => time(hold.createdAt))}::timestamptz[],
+      ${column((hold) => time(hold.expiresAt))}::timestamptz[])
+    on conflict (id) do nothing`.execute(trx);
 }
 
 /** Thrown inside the order transaction to roll it back when the reserve would be oversold. */

@@ -186,6 +186,10 @@ export interface OfferMarketsTable {
   releasedAt: Timestamp | null;
   /** When operations were told this market has no unit left to claim. */
   soldOutFlaggedAt: Timestamp | null;
+  /** Available units at or below which the market's owner and operations are told it runs low. */
+  lowStockThreshold: ColumnType<number, number | undefined, number>;
+  /** When operations were told this market reached its low-stock threshold. */
+  lowStockFlaggedAt: Timestamp | null;
   createdAt: CreatedAt;
 }
 

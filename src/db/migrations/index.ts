@@ -9,6 +9,7 @@ import { soldUnits } from './0008-sold-units.js';
 import { stockAlerts } from './0009-stock-alerts.js';
 import { marketReserves } from './0010-market-reserves.js';
 import { marketStockAlerts } from './0011-market-stock-alerts.js';
+import { marketLowStock } from './0012-market-low-stock.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -27,4 +28,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0009-stock-alerts': stockAlerts,
   '0010-market-reserves': marketReserves,
   '0011-market-stock-alerts': marketStockAlerts,
+  '0012-market-low-stock': marketLowStock,
 };

@@ -292,14 +292,19 @@ export class DropsRepository {
     });
   }
 
-  /** Sets or clears a market's sold-out flag only if it changes; true when this call did. */
-  async flagMarketSoldOut(offerId: string, market: string, at: Date | null): Promise<boolean> {
+  /** Sets or clears a market's stock flag only if it changes; true when this call did. */
+  async flagMarketStock(
+    offerId: string,
+    market: string,
+    column: 'lowStockFlaggedAt' | 'soldOutFlaggedAt',
+    at: Date | null,
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('offerMarkets')
-      .set({ soldOutFlaggedAt: at })
+      .set({ [column]: at })
       .where('offerId', '=', offerId)
       .where('market', '=', market)
-      .where('soldOutFlaggedAt', at ? 'is' : 'is not', null)
+      .where(column, at ? 'is' : 'is not', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

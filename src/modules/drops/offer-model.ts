@@ -35,6 +35,10 @@ export interface MarketReserve extends BookCounts {
   expiresAt: Date | null;
   /** When its TTL passed and its unused units went back to the catalog. */
   releasedAt: Date | null;
+  /** Available units at or below which its owner and operations are told it runs low. */
+  lowStockThreshold: number;
+  /** When they were told, until units come back above the threshold. */
+  lowStockFlaggedAt: Date | null;
 }
 
 export interface Offer extends Omit<OfferInput, 'codes'> {
@@ -154,6 +158,8 @@ export async function presentOffers(
             ownerId: share.ownerId,
             expiresAt: share.expiresAt,
             releasedAt: share.releasedAt,
+            lowStockThreshold: share.lowStockThreshold,
+            lowStockFlaggedAt: share.lowStockFlaggedAt,
             // Without a book (closed, or not armed), the rows: nothing is held then.
             reserved: pool?.reserved ?? share.reservedUnits,
             available: pool?.available ?? share.reservedUnits - share.soldUnits,

@@ -54,12 +54,16 @@ export const offerSchema = z
           ownerId: z.string(),
           expiresAt: timestamp.nullable(),
           releasedAt: timestamp.nullable(),
+          lowStockThreshold: z.number().int(),
+          lowStockFlaggedAt: timestamp.nullable().meta({
+            description: 'When the market was flagged low on stock (offer.market_low_stock)',
+          }),
           ...counts,
         }),
       )
       .meta({
         description:
-          'The reserve split by market, each share with its owner, TTL and live counts (offer units)',
+          'The reserve split by market, each share with its owner, TTL, low-stock threshold and live counts (offer units)',
       }),
     inventory: z
       .object({
@@ -229,6 +233,15 @@ export const offersRoutes: Routes = (app, { services, auth }) => {
                 units: z.number().int().min(1, 'must be at least 1').max(1_000_000),
                 ownerId: z.uuid('must be a UUID').optional(),
                 reserveTtlSeconds: z.number().int().min(60).nullable().default(null),
+                lowStockThreshold: z
+                  .number()
+                  .int('must be a whole number')
+                  .min(0, 'must not be negative')
+                  .optional()
+                  .meta({
+                    description:
+                      "Available units at or below which the market's owner is told it runs low; less than its units. Default: the offer's lowStockThreshold scaled to the market's share of the units, rounded up (and below its units)",
+                  }),
               }),
             )
             .max(100)

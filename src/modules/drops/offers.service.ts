@@ -4,6 +4,7 @@ import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
+import { defaultMarketLowStockThreshold } from './market-threshold.js';
 import type { OfferStatus } from './offer-book.js';
 import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
 import type { OfferStore } from './offer-store.js';
@@ -19,6 +20,11 @@ export interface MarketReserveInput {
   ownerId?: string | undefined;
   /** After this, the market's unused units go back to the catalog; never when null. */
   reserveTtlSeconds?: number | null | undefined;
+  /**
+   * Available units at or below which the market's owner is told it runs low; below `units`.
+   * When absent, the offer's threshold scaled to the market's share (market-threshold.ts).
+   */
+  lowStockThreshold?: number | undefined;
 }
 
 export interface ArmInput {
@@ -158,7 +164,7 @@ export class OffersService {
    */
   async arm(actor: Actor, offerId: string, input: ArmInput): Promise<Offer> {
     requirePermission(actor, 'inventory.manage');
-    const { units, shares } = await this.reserveToArm(actor, input);
+    const { units, shares: given } = await this.reserveToArm(actor, input);
     const row = await this.findRow(actor, offerId);
     if (row.status !== 'approved') throw this.wrongStatus(row, 'arm', ['approved']);
     if (row.approvedTermsHash !== row.termsHash) {
@@ -168,6 +174,12 @@ export class OffersService {
     }
     const components = await this.deps.repository.listComponents(actor.organizationId, [offerId]);
     const now = this.deps.clock.now();
+    const shares = given.map((share) => ({
+      ...share,
+      lowStockThreshold:
+        share.lowStockThreshold ??
+        defaultMarketLowStockThreshold(row.lowStockThreshold, share.units, units),
+    }));
     try {
       const armed = await this.deps.repository.reserveStock(
         actor.organizationId,
@@ -195,6 +207,7 @@ export class OffersService {
           expiresAt: share.reserveTtlSeconds
             ? new Date(now.getTime() + share.reserveTtlSeconds * 1000)
             : null,
+          lowStockThreshold: share.lowStockThreshold,
         })),
       );
       if (armed) await this.deps.store.open(armed);
@@ -215,6 +228,7 @@ export class OffersService {
           units: share.units,
           ownerId: share.ownerId,
           reserveTtlSeconds: share.reserveTtlSeconds ?? null,
+          lowStockThreshold: share.lowStockThreshold,
         })),
       });
     }
@@ -241,6 +255,15 @@ export class OffersService {
         });
       }
       seen.add(share.market);
+      // At or above its units the market would be "low" before its first sale.
+      if (share.lowStockThreshold !== undefined && share.lowStockThreshold >= share.units) {
+        const field = `markets.${index}.lowStockThreshold`;
+        throw new AppError(
+          'invalid',
+          `${field}: must be less than the market's units (${share.units})`,
+          { field },
+        );
+      }
     }
     const sum = markets.reduce((total, share) => total + share.units, 0);
     if (input.units !== undefined && input.units !== sum) {

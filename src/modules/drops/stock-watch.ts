@@ -11,7 +11,10 @@ export interface StockAlert {
   offerId: string;
   level: StockLevel;
   available: number;
-  /** Set when one market of an offer split by market ran out while others still sell. */
+  /**
+   * Set when one market of an offer split by market ran out, or reached its own low-stock
+   * threshold, while others still sell.
+   */
   market?: string;
 }
 
@@ -55,50 +58,86 @@ export class StockWatch {
           break;
         }
       }
-      // A market that runs out while others still sell: its host pivots on their own. When
-      // the whole offer is sold out, the offer's alert says it for every market.
+      // A market that runs out or runs low while others still sell: its owner and host pivot
+      // on their own. When the whole offer is sold out, the offer's alert says it for every
+      // market.
       if (live.available <= 0) continue;
       for (const pool of live.markets) {
         const share = shares.find((row) => row.offerId === offer.id && row.market === pool.market);
-        if (share && (await this.marketRanOut(offer, live, pool, share))) {
+        if (!share) continue;
+        if (await this.marketCrossed(offer, live, pool, share, 'sold_out')) {
           raised.push({ offerId: offer.id, level: 'sold_out', available: 0, market: pool.market });
+        }
+        // A market with nothing left is sold out, not low: its low level waits, as it was.
+        if (pool.available <= 0) continue;
+        if (await this.marketCrossed(offer, live, pool, share, 'low_stock')) {
+          raised.push({
+            offerId: offer.id,
+            level: 'low_stock',
+            available: pool.available,
+            market: pool.market,
+          });
         }
       }
     }
     return raised;
   }
 
-  /** Flags (once) or re-arms a market's sold-out level; true when this call flagged it. */
-  private async marketRanOut(
+  /** Flags (once) or re-arms a market's level; true when this call flagged it. */
+  private async marketCrossed(
     offer: OfferRow,
     live: StoreCounts,
     pool: MarketCounts,
     share: OfferMarketRow,
+    level: StockLevel,
   ): Promise<boolean> {
     const { repository } = this.deps;
-    // A market released at its TTL was told then; it is not sold out, it is over.
-    const out = !pool.released && pool.available <= 0;
-    if (!out) {
-      if (share.soldOutFlaggedAt) await repository.flagMarketSoldOut(offer.id, pool.market, null);
+    const column = flagColumn[level];
+    // A market released at its TTL was told then; it is not low nor sold out, it is over.
+    const below =
+      !pool.released && pool.available <= (level === 'sold_out' ? 0 : share.lowStockThreshold);
+    const flagged = share[column] !== null;
+    if (!below) {
+      if (flagged) await repository.flagMarketStock(offer.id, pool.market, column, null);
       return false;
     }
-    if (share.soldOutFlaggedAt) return false;
-    if (!(await repository.flagMarketSoldOut(offer.id, pool.market, this.deps.clock.now()))) {
-      return false;
-    }
+    if (flagged) return false;
+    const won = await repository.flagMarketStock(
+      offer.id,
+      pool.market,
+      column,
+      this.deps.clock.now(),
+    );
+    if (won) await this.tellMarket(offer, live, pool, share, level);
+    return won;
+  }
+
+  /** Tells the market's owner and operations, naming the other markets and the pivots. */
+  private async tellMarket(
+    offer: OfferRow,
+    live: StoreCounts,
+    pool: MarketCounts,
+    share: OfferMarketRow,
+    level: StockLevel,
+  ): Promise<void> {
     const others = live.markets
       .filter((other) => other.market !== pool.market && !other.released)
       .map((other) => `${other.market} ${other.available} left`);
     const pivots = await this.pivotsFor(offer);
     const held =
       pool.held > 0 ? ` ${pool.held} units are in carts and come back if they expire.` : '';
+    const soldOut = level === 'sold_out';
     await this.deps.notifier.notify({
       organizationId: offer.organizationId,
-      kind: 'offer.market_sold_out',
-      title: `${offer.title}: ${pool.market} is sold out`,
+      kind: soldOut ? 'offer.market_sold_out' : 'offer.market_low_stock',
+      title: soldOut
+        ? `${offer.title}: ${pool.market} is sold out`
+        : `${offer.title}: only ${pool.available} left in ${pool.market} (threshold ${share.lowStockThreshold})`,
       body: [
         `${pool.sold} sold of ${pool.reserved} reserved for ${pool.market}.${held}`,
-        ...(others.length > 0 ? [`Still on sale: ${others.join(', ')}.`] : []),
+        ...(others.length > 0
+          ? [`${soldOut ? 'Still on sale' : 'Other markets'}: ${others.join(', ')}.`]
+          : []),
         ...pivots.lines,
       ].join('\n'),
       link: `/offers/${offer.id}`,
@@ -109,7 +148,11 @@ export class StockWatch {
       data: {
         offerId: offer.id,
         market: pool.market,
-        level: 'sold_out',
+        ownerId: share.ownerId,
+        level,
+        ...(soldOut
+          ? {}
+          : { available: pool.available, lowStockThreshold: share.lowStockThreshold }),
         held: pool.held,
         sold: pool.sold,
         reserved: pool.reserved,
@@ -117,7 +160,6 @@ export class StockWatch {
         fallbackOfferId: offer.fallbackOfferId,
       },
     });
-    return true;
   }
 
   /** Flags (once) or re-arms the level; true when this call flagged it. */

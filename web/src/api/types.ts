@@ -151,6 +151,10 @@ export interface OfferMarketReserve extends StockCounts {
   ownerId: string;
   expiresAt: string | null;
   releasedAt: string | null;
+  /** Available units at or below which its owner and operations are told it runs low. */
+  lowStockThreshold: number;
+  /** When it was flagged low; null again once units come back above the threshold. */
+  lowStockFlaggedAt: string | null;
 }
 
 /** What POST and PUT /api/v1/offers take. */

@@ -20,6 +20,8 @@ import { useMemberDirectory } from './memberDirectory';
 import type { ArmRequest } from './offersApi';
 
 interface Props {
+  /** The offer's low-stock threshold: a market left blank gets its share of it. */
+  lowStockThreshold: number;
   pending: boolean;
   disabled: boolean;
   /** The last refusal of arming, if any: a 400's field lands on its input. */
@@ -34,7 +36,7 @@ const errorList = (message: string | undefined) => (message ? [message] : undefi
  * pool, or split by market (seed 004), each market with the member who owns its share and its
  * own TTL; the total of the markets is what gets reserved.
  */
-export function ArmForm({ pending, disabled, apiError, onArm }: Props) {
+export function ArmForm({ lowStockThreshold, pending, disabled, apiError, onArm }: Props) {
   const me = useMe();
   const directory = useMemberDirectory();
   const [split, setSplit] = useState(false);
@@ -81,8 +83,8 @@ export function ArmForm({ pending, disabled, apiError, onArm }: Props) {
       // Rows first, in the order they are read, then the reserve's own TTL.
       const order = [
         ...rows.flatMap((_, index) =>
-          (['market', 'units', 'ownerId', 'reserveTtlSeconds'] as const).map((field) =>
-            marketField(index, field),
+          (['market', 'units', 'ownerId', 'reserveTtlSeconds', 'lowStockThreshold'] as const).map(
+            (field) => marketField(index, field),
           ),
         ),
         'reserveTtlSeconds',
@@ -124,6 +126,7 @@ export function ArmForm({ pending, disabled, apiError, onArm }: Props) {
             errors={errors}
             members={directory.members}
             me={me.user}
+            offerLowStockThreshold={lowStockThreshold}
             onChange={changeRows}
           />
           {directory.error !== undefined && (
@@ -200,7 +203,7 @@ export function ArmForm({ pending, disabled, apiError, onArm }: Props) {
       )}
       <p className="hint arm-hint">
         {split
-          ? 'Each market’s shoppers claim only from its units. A market’s own TTL returns its unused units to stock when it passes, live or not; the reserve’s TTL above gives everything back if the offer is not live by then.'
+          ? 'Each market’s shoppers claim only from its units. A market’s own TTL returns its unused units to stock when it passes, live or not; the reserve’s TTL above gives everything back if the offer is not live by then. Its owner is told when its available units reach its low-stock level; left blank, that is the offer’s threshold scaled to the market’s share.'
           : 'Reserves this many offers’ worth of every SKU from stock on hand. Optional: give the reserve back if the offer has not gone live in time.'}
       </p>
     </form>

@@ -25,7 +25,8 @@ function MarketTtl({ share }: { share: OfferMarketReserve }) {
 
 /**
  * The reserve split by market (seed 004): who owns each share, when its TTL returns its unused
- * units, and its units as a bar of sold, held and available with the numbers beside it.
+ * units, its low-stock level (badged "low" once its owner was told), and its units as a bar of
+ * sold, held and available with the numbers beside it.
  */
 export function MarketReserves({ offer }: { offer: Offer }) {
   const me = useMe();
@@ -41,7 +42,7 @@ export function MarketReserves({ offer }: { offer: Offer }) {
       <div className="table-scroll">
         <table className="table market-table">
           <caption className="visually-hidden">
-            Reserve by market: owner, TTL and units of each market, in offer units
+            Reserve by market: owner, TTL, low-stock level and units of each market, in offer units
           </caption>
           <thead>
             <tr>
@@ -62,6 +63,9 @@ export function MarketReserves({ offer }: { offer: Offer }) {
               </th>
               <th scope="col" className="numeric">
                 Available
+              </th>
+              <th scope="col" className="numeric">
+                Low-stock at
               </th>
             </tr>
           </thead>
@@ -93,6 +97,20 @@ export function MarketReserves({ offer }: { offer: Offer }) {
                 </td>
                 <td className="numeric" data-testid="market-available">
                   {formatNumber(share.available)}
+                </td>
+                <td className="numeric" data-testid="market-low-stock">
+                  {formatNumber(share.lowStockThreshold)}
+                  {share.lowStockFlaggedAt && (
+                    <>
+                      {' '}
+                      <span
+                        className="badge badge-warning"
+                        title={`Flagged ${formatDateTime(share.lowStockFlaggedAt)}`}
+                      >
+                        low
+                      </span>
+                    </>
+                  )}
                 </td>
               </tr>
             ))}

@@ -3,10 +3,13 @@ import { roleLabel } from '../common/format';
 import { describedBy, FieldErrors } from './FormField';
 import {
   type ArmErrors,
+  defaultMarketLowStock,
   emptyMarketRow,
   type MarketRow,
   marketField,
+  marketTotal,
   maxMarkets,
+  parseUnits,
 } from './marketSplit';
 
 interface Props {
@@ -14,18 +17,28 @@ interface Props {
   errors: ArmErrors;
   members: Member[];
   me: User;
+  /** The offer's own threshold, which a market left blank gets its share of. */
+  offerLowStockThreshold: number;
   onChange: (rows: MarketRow[]) => void;
 }
 
 /**
- * The markets of a split reserve, one row each: code, units, owner, own TTL. Labels read
- * "Market 2 units" to assistive technology, so every input is named even though the visible
- * labels are short column words.
+ * The markets of a split reserve, one row each: code, units, owner, own TTL, own low-stock
+ * level. Labels read "Market 2 units" to assistive technology, so every input is named even
+ * though the visible labels are short column words.
  */
-export function MarketRows({ rows, errors, members, me, onChange }: Props) {
+export function MarketRows({ rows, errors, members, me, offerLowStockThreshold, onChange }: Props) {
   const setRow = (index: number, patch: Partial<MarketRow>) =>
     onChange(rows.map((row, at) => (at === index ? { ...row, ...patch } : row)));
   const others = members.filter((member) => member.userId !== me.id);
+  const total = marketTotal(rows);
+  // What the API gives a market left blank, shown as the placeholder while its units are known.
+  const lowStockDefault = (row: MarketRow) => {
+    const units = parseUnits(row.units);
+    return units === undefined
+      ? 'Default'
+      : `${defaultMarketLowStock(offerLowStockThreshold, units, total)} (default)`;
+  };
   return (
     <>
       <ol className="row-list market-rows">
@@ -40,6 +53,7 @@ export function MarketRows({ rows, errors, members, me, onChange }: Props) {
           const unitsError = error('units');
           const ownerError = error('ownerId');
           const ttlError = error('reserveTtlSeconds');
+          const lowError = error('lowStockThreshold');
           return (
             <li key={row.key} className="market-row">
               <div className="field market-code">
@@ -112,6 +126,23 @@ export function MarketRows({ rows, errors, members, me, onChange }: Props) {
                   onChange={(event) => setRow(index, { ttlMinutes: event.target.value })}
                 />
                 <FieldErrors id={`${id('reserveTtlSeconds')}-error`} errors={ttlError} />
+              </div>
+              <div className="field market-low">
+                <label htmlFor={id('lowStockThreshold')}>
+                  <span className="visually-hidden">Market {number} </span>Low-stock at
+                </label>
+                <input
+                  id={id('lowStockThreshold')}
+                  type="number"
+                  min={0}
+                  step={1}
+                  placeholder={lowStockDefault(row)}
+                  value={row.lowStockAt}
+                  aria-invalid={lowError ? true : undefined}
+                  aria-describedby={describedBy(id('lowStockThreshold'), false, lowError)}
+                  onChange={(event) => setRow(index, { lowStockAt: event.target.value })}
+                />
+                <FieldErrors id={`${id('lowStockThreshold')}-error`} errors={lowError} />
               </div>
               <button
                 type="button"

@@ -124,6 +124,7 @@ export function OfferControls({ offer, onChanged }: Props) {
       )}
       {showArm && (
         <ArmForm
+          lowStockThreshold={offer.lowStockThreshold}
           pending={pending === 'arm'}
           disabled={busy}
           apiError={failedAction === 'arm' ? error : null}

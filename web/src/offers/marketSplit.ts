@@ -10,6 +10,8 @@ export interface MarketRow {
   /** '' is the person arming: the API's default owner. */
   ownerId: string;
   ttlMinutes: string;
+  /** '' is the API's default: the offer's threshold scaled to the market's share. */
+  lowStockAt: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export const emptyMarketRow = (): MarketRow => ({
   units: '',
   ownerId: '',
   ttlMinutes: '',
+  lowStockAt: '',
 });
 
 /** The API's bounds (offers.routes.ts): at most a million units, at most 100 markets. */
@@ -49,6 +52,27 @@ export function parseTtlMinutes(text: string): number | null | undefined {
   return Number.isFinite(seconds) && seconds >= 60 ? seconds : undefined;
 }
 
+/**
+ * The threshold the API gives a market armed without one (src/modules/drops/market-threshold.ts):
+ * the offer's scaled to the market's share of the units, rounded up, below the market's units.
+ */
+export function defaultMarketLowStock(
+  offerThreshold: number,
+  marketUnits: number,
+  totalUnits: number,
+): number {
+  if (marketUnits <= 0 || totalUnits <= 0) return 0;
+  const scaled = Math.ceil((offerThreshold * marketUnits) / totalUnits);
+  return Math.max(0, Math.min(scaled, marketUnits - 1));
+}
+
+/** "3" → 3; blank → null (the default); anything but a whole number of 0 or more → undefined. */
+export function parseLowStockAt(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  return /^\d+$/.test(trimmed) ? Number(trimmed) : undefined;
+}
+
 /** What gets reserved: the sum of the markets' units typed so far (invalid rows count 0). */
 export function marketTotal(rows: MarketRow[]): number {
   return rows.reduce((total, row) => total + (parseUnits(row.units) ?? 0), 0);
@@ -58,7 +82,8 @@ const ttlProblem = 'must be at least 1 minute, or left blank';
 
 /**
  * Checks the split as the API would (two-letter codes, each market once, units ≥ 1, TTLs of
- * a minute or more) so a mistake is named at its input before anything is sent.
+ * a minute or more, low-stock levels below the market's units) so a mistake is named at its
+ * input before anything is sent.
  */
 export function checkMarketSplit(
   rows: MarketRow[],
@@ -85,11 +110,19 @@ export function checkMarketSplit(
     }
     const ttl = parseTtlMinutes(row.ttlMinutes);
     if (ttl === undefined) errors[marketField(index, 'reserveTtlSeconds')] = ttlProblem;
+    const lowStockThreshold = parseLowStockAt(row.lowStockAt);
+    if (lowStockThreshold === undefined) {
+      errors[marketField(index, 'lowStockThreshold')] = 'must be a whole number (0 or more)';
+    } else if (lowStockThreshold !== null && units !== undefined && lowStockThreshold >= units) {
+      errors[marketField(index, 'lowStockThreshold')] =
+        `must be less than the market's units (${units})`;
+    }
     markets.push({
       market,
       units: units ?? 0,
       ...(row.ownerId ? { ownerId: row.ownerId } : {}),
       reserveTtlSeconds: ttl ?? null,
+      ...(typeof lowStockThreshold === 'number' ? { lowStockThreshold } : {}),
     });
   });
   if (rows.length === 0) errors.markets = 'add at least one market';
@@ -120,6 +153,7 @@ const fieldWords: Record<string, string> = {
   units: 'units',
   ownerId: 'owner',
   reserveTtlSeconds: 'release time',
+  lowStockThreshold: 'low-stock level',
 };
 
 /** `markets.1.market` → "Market 2 code": how the form's summary names a field. */

@@ -64,12 +64,16 @@ export function moveOffer(id: string, action: LifecycleAction, reason?: string):
   return api<Offer>(`${offerPath(id)}/${action}`, { method: 'POST', body });
 }
 
-/** One market's share when arming: `ownerId` defaults to the person arming. */
+/**
+ * One market's share when arming: `ownerId` defaults to the person arming, `lowStockThreshold`
+ * to the offer's scaled to the market's share (`defaultMarketLowStock`).
+ */
 export interface MarketReserveInput {
   market: string;
   units: number;
   ownerId?: string;
   reserveTtlSeconds: number | null;
+  lowStockThreshold?: number;
 }
 
 /**

@@ -70,7 +70,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         : new PGlite();
   await pglite.waitReady;
   const db = new Kysely<Database>({
-    dialect: new PGliteDialect(pglite),
+    dialect: new PGliteDialect(pglite, { deferBegin: pglite instanceof PGliteWorkerClient }),
     plugins: [new CamelCasePlugin()],
   });
   return {

@@ -24,20 +24,33 @@ export interface PGliteClient {
   close(): Promise<void>;
 }
 
+/** A client across a thread: it can run a transaction's BEGIN together with its first statement. */
+export interface DeferredBeginClient extends PGliteClient {
+  query<R>(sql: string, params: unknown[], begin?: string): Promise<PGliteResult<R>>;
+}
+
 /**
  * Kysely dialect for PGlite. PGlite is one connection (in this thread or a worker), so the driver
  * hands it out to one user at a time: a transaction holds it from BEGIN to COMMIT and other
  * queries wait their turn, which keeps transactions isolated exactly as on a server.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGliteClient) {}
+  /**
+   * `deferBegin`: the client runs a BEGIN with the statement after it (PGliteWorkerClient). A
+   * transaction then sends nothing until its first statement, and a transaction that ran no
+   * statement sends no COMMIT either.
+   */
+  constructor(
+    private readonly pglite: PGliteClient,
+    private readonly options: { deferBegin?: boolean } = {},
+  ) {}
 
   createAdapter() {
     return new PostgresAdapter();
   }
 
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.options.deferBegin === true);
   }
 
   createIntrospector(db: Kysely<unknown>) {
@@ -50,10 +63,19 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteConnection implements DatabaseConnection {
+  /** A BEGIN not sent yet: it goes with the next statement. */
+  pendingBegin: string | undefined;
+
   constructor(private readonly pglite: PGliteClient) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    const begin = this.pendingBegin;
+    this.pendingBegin = undefined;
+    const parameters = [...compiledQuery.parameters];
+    const result =
+      begin === undefined
+        ? await this.pglite.query<R>(compiledQuery.sql, parameters)
+        : await (this.pglite as DeferredBeginClient).query<R>(compiledQuery.sql, parameters, begin);
     const affected = result.affectedRows;
     return {
       rows: result.rows,
@@ -72,7 +94,10 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private releaseCurrent: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGliteClient) {
+  constructor(
+    private readonly pglite: PGliteClient,
+    private readonly deferBegin: boolean,
+  ) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -96,15 +121,25 @@ class PGliteDriver implements Driver {
     settings: TransactionSettings,
   ): Promise<void> {
     const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await connection.executeQuery(CompiledQuery.raw(`begin${isolation}`));
+    if (this.deferBegin) this.connection.pendingBegin = `begin${isolation}`;
+    else await connection.executeQuery(CompiledQuery.raw(`begin${isolation}`));
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.endsUnstarted()) return;
     await connection.executeQuery(CompiledQuery.raw('commit'));
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.endsUnstarted()) return;
     await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  /** A transaction whose BEGIN was never sent has nothing to commit or roll back. */
+  private endsUnstarted(): boolean {
+    const unstarted = this.connection.pendingBegin !== undefined;
+    this.connection.pendingBegin = undefined;
+    return unstarted;
   }
 
   async releaseConnection(): Promise<void> {

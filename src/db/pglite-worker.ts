@@ -13,7 +13,14 @@ export interface PGliteWorkerData {
 }
 
 export type PGliteWorkerRequest =
-  | { type: 'query'; id: number; sql: string; params: unknown[] }
+  | {
+      type: 'query';
+      id: number;
+      sql: string;
+      params: unknown[];
+      /** A transaction's BEGIN, run just before the statement: one round trip for both. */
+      begin?: string | undefined;
+    }
   | { type: 'close' };
 
 export type PGliteWorkerReply =
@@ -81,9 +88,15 @@ function startWorker(): void {
     (error: unknown) => post({ type: 'open-failed', error: serializeError(error) }),
   );
 
-  async function runQuery(id: number, sql: string, params: unknown[]): Promise<void> {
+  async function runQuery(
+    id: number,
+    sql: string,
+    params: unknown[],
+    begin: string | undefined,
+  ): Promise<void> {
     try {
       await pglite.waitReady;
+      if (begin !== undefined) await pglite.query(begin);
       const result = await pglite.query(sql, params);
       // Inside the try: a row that cannot be cloned fails its query, not the worker.
       post({ type: 'result', id, rows: result.rows, affectedRows: result.affectedRows });
@@ -108,7 +121,7 @@ function startWorker(): void {
       void closeDatabase();
       return;
     }
-    const run = runQuery(request.id, request.sql, request.params);
+    const run = runQuery(request.id, request.sql, request.params, request.begin);
     running.add(run);
     void run.finally(() => running.delete(run));
   });

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { liveOffer } from '../../../test/support/drops.js';
+import {
+  createTestContext,
+  type SeededOrganization,
+  seedOrganization,
+  type TestContext,
+} from '../../../test/support/test-app.js';
+import type { NewRow } from '../../db/schema.js';
+import { DropsRepository } from './drops.repository.js';
+
+/** The hold group commit is one statement; these are the cases that statement must get right. */
+describe('a batch of hold writes', () => {
+  let context: TestContext;
+  let acme: SeededOrganization;
+  let repository: DropsRepository;
+  let offerId: string;
+  const endedAt = new Date('2026-11-22T18:05:00Z');
+
+  beforeAll(async () => {
+    context = await createTestContext();
+    acme = await seedOrganization(context, 'Acme');
+    repository = new DropsRepository(context.database.db);
+    ({ offerId } = await liveOffer(context.app, acme, { units: 5 }));
+  });
+  afterAll(() => context.close());
+
+  const newHold = (shopperId: string): NewRow<'holds'> => ({
+    id: randomUUID(),
+    organizationId: acme.organizationId,
+    offerId,
+    shopperId,
+    quantity: 1,
+    status: 'held',
+    idempotencyKey: `key-${shopperId}-${randomUUID()}`,
+    offerCode: null,
+    trafficSource: 'stream',
+    market: null,
+    createdAt: new Date('2026-11-22T18:00:00Z'),
+    expiresAt: new Date('2026-11-22T18:10:00Z'),
+  });
+  const read = (id: string) =>
+    context.database.db.selectFrom('holds').selectAll().where('id', '=', id).executeTakeFirst();
+
+  it('inserts new holds, ends earlier ones, and ends a hold created in the same batch', async () => {
+    const earlier = newHold('ann');
+    await repository.writeHoldBatch([earlier], [], endedAt);
+    expect(await read(earlier.id)).toMatchObject({ status: 'held', endedAt: null });
+
+    const fresh = newHold('ben');
+    const bornAndGone = newHold('cy');
+    await repository.writeHoldBatch(
+      [fresh, bornAndGone],
+      [
+        { id: earlier.id, status: 'expired' },
+        { id: bornAndGone.id, status: 'released' },
+      ],
+      endedAt,
+    );
+    expect(await read(earlier.id)).toMatchObject({ status: 'expired', endedAt });
+    expect(await read(fresh.id)).toMatchObject({
+      status: 'held',
+      endedAt: null,
+      shopperId: 'ben',
+      trafficSource: 'stream',
+      idempotencyKey: fresh.idempotencyKey,
+    });
+    expect(await read(bornAndGone.id)).toMatchObject({ status: 'released', endedAt });
+  });
+
+  it('keeps the first write of a hold written twice, and never reopens or re-ends a hold', async () => {
+    const hold = newHold('dee');
+    await repository.writeHoldBatch([hold], [], endedAt);
+    // Another process wrote the same hold and this batch ends it: the row ends once.
+    await repository.writeHoldBatch([hold], [{ id: hold.id, status: 'expired' }], endedAt);
+    expect(await read(hold.id)).toMatchObject({ status: 'expired', endedAt });
+    const later = new Date('2026-11-22T18:20:00Z');
+    await repository.writeHoldBatch([hold], [{ id: hold.id, status: 'released' }], later);
+    expect(await read(hold.id)).toMatchObject({ status: 'expired', endedAt });
+  });
+
+  it('writes nothing at all when one hold of the batch cannot be written', async () => {
+    const good = newHold('eve');
+    const clash: NewRow<'holds'> = { ...newHold('fay'), idempotencyKey: `${good.idempotencyKey}` };
+    await expect(repository.writeHoldBatch([good, clash], [], endedAt)).rejects.toThrow();
+    expect(await read(good.id)).toBeUndefined();
+  });
+});

@@ -84,6 +84,47 @@ describe('an offer book', () => {
     expect(book.counts().held).toBe(1);
   });
 
+  it("keeps a refusal for retries a day or more, then forgets it; a hold's answer stays", () => {
+    const day = 24 * 3_600_000;
+    const book = liveBook(1);
+    const start = 1_000_000;
+    const first = book.claim(claimOf('ann', 1, start, 'ann-key'), noWrite);
+    if (!first.ok) throw new Error('ann should win the only unit');
+    // Ann pays: the hold is pinned until the payment settles, past its deadline.
+    expect(book.beginCheckout(first.hold.id, start + 1)).toBe(true);
+    expect(book.claim(claimOf('ben', 1, start + 2, 'ben-key'), noWrite)).toMatchObject({
+      ok: false,
+      code: 'sold_out',
+    });
+
+    // A day later both answers are still given to a retry (the previous window's).
+    const later = start + day + 10;
+    expect(book.claim(claimOf('cy', 1, later, 'cy-key'), noWrite)).toMatchObject({ ok: false });
+    expect(book.claim(claimOf('ben', 1, later + 1, 'ben-key'), noWrite)).toMatchObject({
+      code: 'sold_out',
+    });
+    expect(book.claim(claimOf('ann', 1, later + 2, 'ann-key'), noWrite)).toMatchObject({
+      ok: true,
+      replay: true,
+      hold: { id: first.hold.id },
+    });
+
+    // Two days on: Ben's refusal is forgotten, Ann's hold still answers her retry.
+    const muchLater = start + 2 * day + 20;
+    book.sweep(muchLater);
+    expect(book.claim(claimOf('ann', 1, muchLater + 1, 'ann-key'), noWrite)).toMatchObject({
+      ok: true,
+      replay: true,
+      hold: { id: first.hold.id },
+    });
+    // Ann's payment fails: her unit comes back, and Ben's retry is decided afresh.
+    book.abortCheckout(first.hold.id);
+    expect(book.claim(claimOf('ben', 1, muchLater + 2, 'ben-key'), noWrite)).toMatchObject({
+      ok: true,
+      replay: false,
+    });
+  });
+
   it('enforces the per-buyer limit across holds', () => {
     const book = liveBook(10, { limit: 2 });
     expect(book.claim(claimOf('a', 2, 0), noWrite).ok).toBe(true);

@@ -106,6 +106,14 @@ export interface BookCounts {
 
 const settled = Promise.resolve();
 
+/**
+ * How long a refusal is kept for a retry with the same idempotency key: at least this long
+ * after it was given (between one and two windows; Stripe keeps its keys 24 hours too). Holds'
+ * answers are kept as long as the book, as their rows keep the key in the database. Refusals
+ * are one per shopper: without a bound, a month-long offer would keep every viewer's.
+ */
+export const answerWindowMs = 24 * 3_600_000;
+
 // Refusals are the common answer in a drop (thousands of shoppers, hundreds of units): they
 // are shared constants so the hot path allocates nothing for them.
 const refusals: Record<ClaimRefusal, ClaimOutcome> = {
@@ -133,7 +141,13 @@ export class OfferBook {
   private readonly holds = new Map<string, BookHold>();
   private readonly unitsByShopper = new Map<string, number>();
   private readonly expiries = new MinHeap<string>();
+  /** First answers that made a hold, by idempotency key. */
   private readonly answers = new Map<string, ClaimOutcome>();
+  /** First answers that were refusals: this window's and the previous window's. */
+  private refused = new Map<string, ClaimOutcome>();
+  private refusedBefore = new Map<string, ClaimOutcome>();
+  /** When the refusals next move a window on; the first decision or sweep starts the clock. */
+  private forgetRefusalsAt = Number.NEGATIVE_INFINITY;
   private readonly waitlist: WaitlistEntry[] = [];
   /**
    * Per-market reserves: each market's units are claimed by its own shoppers only. The
@@ -214,17 +228,36 @@ export class OfferBook {
    * even between sweeps. A repeated idempotency key gets the first answer.
    */
   claim(request: ClaimRequest, onCreate: (hold: BookHold) => Promise<void>): ClaimOutcome {
+    if (request.now >= this.forgetRefusalsAt) this.moveRefusalsOn(request.now);
     const key = request.idempotencyKey;
     if (key !== null) {
-      const first = this.answers.get(key);
+      const first = this.firstAnswer(key);
       if (first) return first.ok ? { ...first, replay: true } : first;
     }
     // Shoppers already waiting get released units before a newcomer: first come, first served.
     const expired = this.expireDue(request.now);
     this.afterRelease(expired.length > 0, request.now);
     const outcome = this.decide(request, onCreate);
-    if (key !== null) this.answers.set(key, outcome);
+    // A hold's answer was kept by addHold.
+    if (key !== null && !outcome.ok) this.refused.set(key, outcome);
     return outcome;
+  }
+
+  private firstAnswer(key: string): ClaimOutcome | undefined {
+    const first = this.answers.get(key) ?? this.refused.get(key);
+    if (first !== undefined || this.refusedBefore.size === 0) return first;
+    return this.refusedBefore.get(key);
+  }
+
+  /** The previous window's refusals are forgotten; this window's become the previous ones. */
+  private moveRefusalsOn(now: number): void {
+    // A closed offer's book leaves memory within the hour (and its Redis keys expire).
+    if (this.status === 'closed') return;
+    const started = this.forgetRefusalsAt !== Number.NEGATIVE_INFINITY;
+    this.forgetRefusalsAt = now + answerWindowMs;
+    if (!started) return;
+    this.refusedBefore = this.refused;
+    this.refused = new Map();
   }
 
   private decide(request: ClaimRequest, onCreate: (hold: BookHold) => Promise<void>): ClaimOutcome {
@@ -304,6 +337,7 @@ export class OfferBook {
 
   /** Expires due holds and hands their units to the waitlist; answers the expired holds. */
   sweep(now: number): readonly BookHold[] {
+    if (now >= this.forgetRefusalsAt) this.moveRefusalsOn(now);
     const expired = this.expireDue(now);
     this.afterRelease(expired.length > 0, now);
     return expired;

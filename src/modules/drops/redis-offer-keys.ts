@@ -5,19 +5,32 @@ import type { StoreHold } from './offer-store.js';
 /**
  * How an offer lives in Redis. Every key of one offer carries the hash tag `{offer:<id>}`, so
  * all of them sit in one hash slot and one script may touch them all (also on Redis Cluster).
- * The scripts receive them in this order as KEYS[1..7]:
+ * The scripts receive them in this order as KEYS[1..9]:
  * - state:   hash status, reserved, held, sold, limit, ttl, opensAt, closesAt, org, pending
  * - holds:   hash hold id -> StoredHold (JSON)
  * - exp:     sorted set of held holds by expiresAt (what may expire)
  * - paying:  sorted set of holds checking out by expiresAt (what may be stuck)
  * - buyers:  hash shopper -> units held, paying or bought (the per-buyer limit)
- * - answers: hash idempotency key -> first answer ('h:<expiresAt>:<holdId>' or 'r:<refusal>')
+ * - answers: hash idempotency key -> first answer that made a hold ('h:<expiresAt>:<holdId>')
  * - wait:    list of '<quantity>|<shopper>', first come first served
+ * - refused: hash idempotency key -> first answer that was a refusal ('r:<refusal>'), this
+ *            window's (answerWindowMs; the state's forgetAt says when the window moves on)
+ * - refusedBefore: the previous window's refusals, forgotten when the window moves on
  */
-const offerKeyNames = ['state', 'holds', 'exp', 'paying', 'buyers', 'answers', 'wait'] as const;
+const offerKeyNames = [
+  'state',
+  'holds',
+  'exp',
+  'paying',
+  'buyers',
+  'answers',
+  'wait',
+  'refused',
+  'refusedBefore',
+] as const;
 
 export interface OfferKeys {
-  /** KEYS[1..7] of every script. */
+  /** KEYS[1..9] of every script. */
   all: string[];
   state: string;
   holds: string;

@@ -1,10 +1,14 @@
+import { answerWindowMs } from './offer-book.js';
+
 /**
  * The Lua every offer script starts with (redis-offer-scripts.ts): its keys, the offer's
  * counts, its holds and the waitlist promotion, as OfferBook keeps them.
  */
 export const offerPrelude = `
-local stateKey, holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local stateKey, holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey = KEYS[1], KEYS[2],
+  KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local refusedKey, refusedBeforeKey = KEYS[8], KEYS[9]
+local answerWindowMs = ${answerWindowMs}
 
 -- Lua formats large numbers as 1.7e+12: epoch milliseconds are written as integers instead.
 local function int(n) return string.format('%d', n) end
@@ -25,11 +29,12 @@ end
 -- drop are refusals, which then write nothing.
 local function loadBook()
   local v = redis.call('HMGET', stateKey, 'status', 'reserved', 'held', 'sold', 'limit', 'ttl',
-    'opensAt', 'closesAt', 'org', 'pending', 'markets')
+    'opensAt', 'closesAt', 'org', 'pending', 'markets', 'forgetAt', 'before')
   if not v[1] then return nil end
   local book = { status = v[1], reserved = tonumber(v[2]), held = tonumber(v[3]),
     sold = tonumber(v[4]), limit = tonumber(v[5]), ttl = tonumber(v[6]), opensAt = tonumber(v[7]),
-    closesAt = tonumber(v[8]), org = v[9], pending = v[10] == '1', marketsChanged = false }
+    closesAt = tonumber(v[8]), org = v[9], pending = v[10] == '1', marketsChanged = false,
+    forgetAt = tonumber(v[12]), before = v[13] == '1' }
   -- Per-market reserves (OfferBook's pools): market -> { r = reserved, h = held, s = sold,
   -- x = released }; absent when the offer is not split.
   if v[11] then book.markets = cjson.decode(v[11]) end
@@ -90,6 +95,29 @@ local function readHold(id)
 end
 
 local function holdAnswer(id, hold) return 'h:' .. int(hold.e) .. ':' .. id end
+
+-- OfferBook.moveRefusalsOn: the first decision starts the clock; then, each window, the
+-- previous window's refusals are forgotten and this window's become the previous ones. A
+-- closed offer's keys expire instead.
+local function moveRefusalsOn(book, now)
+  if book.forgetAt and now < book.forgetAt then return end
+  if book.status == 'closed' then return end
+  local started = book.forgetAt ~= nil
+  book.forgetAt = now + answerWindowMs
+  redis.call('HSET', stateKey, 'forgetAt', int(book.forgetAt))
+  if not started then return end
+  redis.call('DEL', refusedBeforeKey)
+  if redis.call('EXISTS', refusedKey) == 1 then redis.call('RENAME', refusedKey, refusedBeforeKey) end
+  book.before = true
+  redis.call('HSET', stateKey, 'before', '1')
+end
+
+-- A key's first answer: its hold, or a refusal of this window or the previous one.
+local function firstAnswer(book, key)
+  local first = redis.call('HGET', answersKey, key) or redis.call('HGET', refusedKey, key)
+  if not first and book.before then first = redis.call('HGET', refusedBeforeKey, key) end
+  return first
+end
 
 local function addHold(book, id, hold)
   redis.call('HSET', holdsKey, id, cjson.encode(hold))

@@ -28,7 +28,8 @@ redis.call('HSET', stateKey, 'org', ARGV[1], 'status', ARGV[2], 'reserved', ARGV
   'pending', '0')
 if ARGV[13] ~= '' then redis.call('HSET', stateKey, 'markets', ARGV[13]) end
 -- Leftovers without a state (a partial flush) would count twice: the rows are the record.
-redis.call('DEL', holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey)
+redis.call('DEL', holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey, refusedKey,
+  refusedBeforeKey)
 for _, entry in ipairs(cjson.decode(ARGV[12])) do
   redis.call('HINCRBY', buyersKey, entry[1], entry[2])
 end
@@ -60,12 +61,13 @@ return 1
 const claim = `
 local book = loadBook()
 if not book then return false end
+local now, quantity, shopper = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+moveRefusalsOn(book, now)
 local key = optional(ARGV[4])
 if key then
-  local first = redis.call('HGET', answersKey, key)
+  local first = firstAnswer(book, key)
   if first then return { first, book.org, {}, {}, 1, '' } end
 end
-local now, quantity, shopper = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local market = book.markets and optional(ARGV[8]) or nil
 local pool = poolOf(book, market)
 local expired = expireDue(book, now)
@@ -88,8 +90,11 @@ else
   answer = holdAnswer(ARGV[7], hold)
 end
 -- A closed offer's keys expire (see close); writing a new key now would outlive them. Its
--- answer to any new key is 'closed' anyway, so there is nothing to remember.
-if key and book.status ~= 'closed' then redis.call('HSET', answersKey, key, answer) end
+-- answer to any new key is 'closed' anyway, so there is nothing to remember. A hold's answer
+-- was kept by addHold.
+if key and book.status ~= 'closed' and string.sub(answer, 1, 2) == 'r:' then
+  redis.call('HSET', refusedKey, key, answer)
+end
 saveBook(book)
 return { answer, book.org, expired, promoted, 0, market or '' }
 `;
@@ -290,6 +295,7 @@ const sweep = `
 local book = loadBook()
 if not book then return false end
 local now = tonumber(ARGV[1])
+moveRefusalsOn(book, now)
 local expired = expireDue(book, now)
 local promoted = {}
 promote(book, #expired > 0, now, argsFrom(3), promoted)

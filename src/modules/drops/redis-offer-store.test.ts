@@ -234,6 +234,11 @@ describe.skipIf(skip)('the Redis offer store', () => {
           ms: fc.integer({ min: 0, max: 15_000 }),
         }),
       },
+      // Half a day to a day and a half: remembered refusals move a window on (answerWindowMs).
+      fc.record({
+        type: fc.constant('advance' as const),
+        ms: fc.integer({ min: 12 * 3_600_000, max: 36 * 3_600_000 }),
+      }),
       fc.record({ type: fc.constant('sweep' as const) }),
       {
         weight: 2,
@@ -285,7 +290,26 @@ describe.skipIf(skip)('the Redis offer store', () => {
     // promoted while paused, a payment failing after closing takes its units out of the offer.
     // Split by market: a market with units serves its own line while another's head waits; a
     // released market's units leave, and its line with them.
+    const day = 24 * 3_600_000;
+    const keyed = (shopper: number, key: number): Step => ({ ...claim(shopper), key }) as Step;
     const examples: Array<[number, number | null, Window | null, number[] | null, Step[]]> = [
+      // Refusals are remembered a day or two: then a retry is decided afresh. Holds' answers stay.
+      [
+        1,
+        null,
+        null,
+        null,
+        [
+          keyed(0, 0),
+          keyed(1, 1),
+          { type: 'advance', ms: day + 3_600_000 },
+          claim(2),
+          keyed(1, 1),
+          { type: 'advance', ms: day + 3_600_000 },
+          keyed(0, 0),
+          keyed(1, 1),
+        ],
+      ],
       [
         2,
         1,

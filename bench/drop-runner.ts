@@ -23,6 +23,9 @@ export interface DropResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Latency of the burst's claims answered with a hold (first tries and retries). */
+  winnersP50Ms: number;
+  winnersP99Ms: number;
   holds: number;
   refusals: Record<string, number>;
   errors: number;
@@ -58,6 +61,7 @@ function keyOf(plan: WorkloadPlan, index: number): string {
 export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<DropResult> {
   const latencies = new Float64Array(plan.shoppers * 2);
   let samples = 0;
+  const winnerLatencies: number[] = [];
   const refusals: Record<string, number> = {};
   const state = {
     decisions: 0,
@@ -96,6 +100,7 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     const answeredAt = performance.now();
     state.decisions += 1;
     latencies[samples++] = answeredAt - sentAt;
+    if ('hold' in answer) winnerLatencies.push(answeredAt - sentAt);
     if (answeredAt > lastDecisionAt) lastDecisionAt = answeredAt;
   };
 
@@ -225,6 +230,7 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     claimPhaseMs,
     decisionsPerSecond: claimPhaseMs > 0 ? (state.decisions / claimPhaseMs) * 1000 : 0,
     ...summarizeLatencies(latencies.subarray(0, samples)),
+    ...winnersSummary(winnerLatencies),
     holds: state.holds,
     refusals,
     errors: state.errors,
@@ -237,6 +243,11 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     unitsSold: state.unitsSold,
     sellOutMs: state.sellOutAt === null ? null : state.sellOutAt - start,
   };
+}
+
+function winnersSummary(samples: number[]): { winnersP50Ms: number; winnersP99Ms: number } {
+  const { p50Ms, p99Ms } = summarizeLatencies(Float64Array.from(samples));
+  return { winnersP50Ms: p50Ms, winnersP99Ms: p99Ms };
 }
 
 /**

@@ -11,6 +11,13 @@ import { createScratchDatabase } from './postgres.js';
 import { runLoadGenerator, startBareServer } from './processes.js';
 import type { ScenarioRow } from './report.js';
 import { EmbeddedMydrop, measureNoopCeiling } from './scenarios/in-process.js';
+import { installMedusa } from './scenarios/medusa-install.js';
+import {
+  MedusaBaseline,
+  medusaShoppers,
+  medusaSkipsDrop,
+  medusaVariants,
+} from './scenarios/medusa-inventory.js';
 import { MydropOverHttp } from './scenarios/mydrop-http.js';
 import { measureBaseline } from './scenarios/postgres-baselines.js';
 
@@ -24,6 +31,8 @@ export interface BenchOptions {
   /** Redis for the "Mydrop with Redis" row; every key it writes starts with a run prefix. */
   redisUrl: string;
   pgClients: number;
+  /** Shoppers per drop of the Medusa baseline, which decides a few hundred claims/s at best. */
+  medusaShoppers: number;
 }
 
 export const lanes = 256;
@@ -252,6 +261,63 @@ export class DropBench {
     });
   }
 
+  // --- Medusa baseline (bench/scenarios/medusa-inventory.ts, bench/medusa/) ---
+
+  /**
+   * The real @medusajs/inventory module with its lock, then without it, on a database of its
+   * own. Its packages are installed into bench/medusa on first use; without them, "skipped".
+   */
+  async runMedusa(postgresReachable: boolean): Promise<void> {
+    if (!this.wants('medusa')) return;
+    const variants = medusaVariants.map((variant) => ({
+      variant,
+      head: row('medusa', variant.name, 'baseline', null, networkTtlSeconds),
+    }));
+    const giveUp = (note: string) => {
+      for (const { head } of variants)
+        this.rows.push({ ...head, drop: null, result: null, audit: null, note });
+      this.progress(`FAIL  Medusa baseline: ${note}`);
+    };
+    const problem = postgresReachable
+      ? await installMedusa(this.progress)
+      : `no PostgreSQL at ${this.options.postgresUrl}`;
+    if (problem) return giveUp(`skipped: ${problem}`);
+    await this.withScratchDatabase(async (url) => {
+      this.progress('start Medusa baseline: booting @medusajs/inventory and its migrations');
+      let medusa: MedusaBaseline;
+      try {
+        medusa = await MedusaBaseline.open(url, this.options.pgClients);
+      } catch (error) {
+        return giveUp(`failed: Medusa did not boot: ${summary(error)}`);
+      }
+      try {
+        for (const { variant, head } of variants) {
+          const { shoppers, medusaShoppers: asked } = this.options;
+          const { count, note } = medusaShoppers(variant, asked, shoppers);
+          for (const drop of this.options.drops) {
+            const plan = this.plan(`medusa-${variant.key}`, drop, count, networkTtlSeconds);
+            const skipped = medusaSkipsDrop(variant, drop);
+            if (skipped) {
+              this.rows.push({ ...head, drop, result: null, audit: null, note: skipped });
+              continue;
+            }
+            let detail: string | null = null;
+            const entry = await this.measure(head, drop, async () => {
+              const measured = await medusa.measure(variant.locked, drop, plan, networkTtlSeconds);
+              detail = measured.detail;
+              return measured;
+            });
+            entry.note ??= [note, detail].filter(Boolean).join('; ') || null;
+          }
+        }
+      } finally {
+        await medusa.close();
+      }
+    });
+  }
+
+  // --- end of the Medusa baseline ---
+
   /** Runs one measurement with a line before and after; a failure becomes the row's note. */
   private async measure(
     head: RowHead,
@@ -269,7 +335,8 @@ export class DropBench {
       const rate = Math.round(result.decisionsPerSecond).toLocaleString('en-US');
       const took = ((performance.now() - started) / 1000).toFixed(1);
       this.progress(
-        `done  ${label}: ${rate} decisions/s, p99 ${result.p99Ms.toFixed(2)} ms (${took} s)`,
+        `done  ${label}: ${rate} decisions/s, p99 ${result.p99Ms.toFixed(2)} ms, winners p50/p99 ` +
+          `${result.winnersP50Ms.toFixed(1)}/${result.winnersP99Ms.toFixed(1)} ms (${took} s)`,
       );
     } catch (error) {
       entry.note = `failed: ${summary(error)}`;

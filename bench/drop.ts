@@ -23,17 +23,19 @@ import { measureDecisionCore } from './scenarios/in-process.js';
  * targets and anything that went wrong.
  */
 const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--shoppers=N]
-  [--postgres=URL] [--redis=URL] [--pg-clients=N]
+  [--postgres=URL] [--redis=URL] [--pg-clients=N] [--medusa-shoppers=N]
 --quick       2,000 shoppers per drop instead of 20,000 (x10 in process)
 --only        noop, bare-http, embedded, engine, http-pglite, redis, http-postgres,
-              for-update, conditional-update
+              for-update, conditional-update, medusa
 --drops       ${dropSpecs.map((drop) => drop.id).join(', ')}
 --postgres    admin URL of the PostgreSQL server, default BENCH_POSTGRES_URL or
               ${defaultPostgresUrl};
               the run creates and drops mydrop_bench_* databases
 --redis       Redis for the "with Redis" row, default BENCH_REDIS_URL or
               redis://127.0.0.1:6379; the run deletes the keys it wrote
---pg-clients  pg pool size of the baselines (default 64)`;
+--pg-clients  pg pool size of the baselines (default 64)
+--medusa-shoppers  shoppers per drop of the Medusa baseline (default 2,000, or --shoppers
+              if fewer); it installs @medusajs/inventory into bench/medusa on first use`;
 
 function parseOptions(argv: string[]): BenchOptions {
   if (argv.includes('--help')) {
@@ -53,6 +55,7 @@ function parseOptions(argv: string[]): BenchOptions {
     postgresUrl: value('postgres') ?? process.env.BENCH_POSTGRES_URL ?? defaultPostgresUrl,
     redisUrl: value('redis') ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
     pgClients: Number(value('pg-clients') ?? 64),
+    medusaShoppers: Number(value('medusa-shoppers') ?? Math.min(shoppers, 2_000)),
   };
 }
 
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   }
   if (bench.wants('redis')) await bench.runRedis(postgres !== null);
   await bench.runPostgres(postgres !== null);
+  await bench.runMedusa(postgres !== null);
   measureDecisionCore(options.shoppers, ceilingDrop.units); // warm-up
   const core = measureDecisionCore(options.inProcessShoppers, ceilingDrop.units);
 

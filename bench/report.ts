@@ -200,14 +200,19 @@ export function formatTargets(rows: readonly ScenarioRow[]): string[] {
     (tail) => `${milliseconds(tail.result?.p99Ms ?? Number.NaN)} ms ${tail.label}`,
   );
 
-  const audited = rows.filter((row) => row.audit !== null);
+  // The target is Mydrop's; the baselines' audits are reported beside it, not judged: one of
+  // them (Medusa without its lock) oversells by design.
+  const audited = rows.filter((row) => row.role === 'mydrop' && row.audit !== null);
   const oversold = Math.max(0, ...audited.map((row) => oversoldUnits(row.audit as InventoryAudit)));
+  const others = rows.filter((row) => row.role !== 'mydrop' && row.audit !== null);
+  const othersOversold = others.map((row) => oversoldUnits(row.audit as InventoryAudit));
+  const othersNote = `; ceilings and baselines: ${othersOversold.filter((units) => units > 0).length} of ${others.length} audited runs oversold${othersOversold.some((units) => units > 0) ? ` (up to ${Math.max(...othersOversold)} units)` : ''}`;
 
   return [
     `- Embedded over HTTP >= 0.7x bare node:http: ${ratio(http, bare)} (${perSecond(http)} vs ${perSecond(bare)}): ${atLeast(share(http, bare), 0.7)}`,
     `- In process >= 1,000,000 decisions/s: ShopperService ${perSecond(embedded)}, embedded store ${perSecond(engine)}: ${atLeast(embedded, 1_000_000)}`,
     `- >= 20x the best PostgreSQL baseline (${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}: ${atLeast(share(embedded, best), 20)} in process, ${atLeast(share(http, best), 20)} over HTTP`,
     `- p99 < 50 ms at 256 connections: ${tailFigures.join(', ') || '-'}: ${verdict(worstTail === null ? null : worstTail < 50)}`,
-    `- 0 oversold, every row: ${oversold} over ${audited.length} audited runs: ${verdict(audited.length === 0 ? null : oversold === 0)}`,
+    `- 0 oversold, every Mydrop row: ${oversold} over ${audited.length} audited runs${othersNote}: ${verdict(audited.length === 0 ? null : oversold === 0)}`,
   ];
 }

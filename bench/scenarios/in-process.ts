@@ -57,8 +57,19 @@ export async function measureNoopCeiling(plan: WorkloadPlan): Promise<Measuremen
   return { result, audit: clientSideAudit(result, plan.reserved) };
 }
 
+/** One answer object per refusal code, as the no-op ceiling shares its sold-out answer. */
+const refusedAnswers = new Map<string, ClaimAnswer>();
+function refusedAnswer(code: string): ClaimAnswer {
+  let answer = refusedAnswers.get(code);
+  if (!answer) {
+    answer = { refused: code };
+    refusedAnswers.set(code, answer);
+  }
+  return answer;
+}
+
 function answerOf(decision: ClaimDecision): ClaimAnswer {
-  return decision.ok ? { hold: decision.holdId } : { refused: decision.code };
+  return decision.ok ? { hold: decision.holdId } : refusedAnswer(decision.code);
 }
 
 function refusalOf(error: unknown): ClaimAnswer {
@@ -67,7 +78,7 @@ function refusalOf(error: unknown): ClaimAnswer {
 
 function storeAnswerOf(outcome: StoreClaimOutcome | undefined): ClaimAnswer {
   if (!outcome) return { error: 'no book' };
-  return outcome.ok ? { hold: outcome.holdId } : { refused: outcome.code };
+  return outcome.ok ? { hold: outcome.holdId } : refusedAnswer(outcome.code);
 }
 
 /**

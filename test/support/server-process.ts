@@ -74,7 +74,10 @@ export interface ServerProcess {
 /** Starts `mydrop start` and waits until /readyz answers. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, 'start'], {
+  // `BENCH_SERVER_CPU_PROF=<folder>` writes a CPU profile of the server when it stops.
+  const profile = process.env.BENCH_SERVER_CPU_PROF;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'start'], {
     cwd: repoRoot,
     env: baseEnvironment({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -220,3 +220,41 @@ local function promote(book, released, now, ids, promoted)
   end
 end
 `;
+
+export const claimDecision = `
+-- The ids of holds the waitlist gets in a batch of claims: a random seed (a UUID) with its
+-- last four hex digits counting, so one argument stands for as many ids as a batch needs.
+local function derivedIds(seed, offset)
+  local stem = string.sub(seed, 1, 32)
+  return setmetatable({}, { __index = function(_, index)
+    return stem .. string.format('%04x', offset + index)
+  end })
+end
+
+-- OfferBook.decide: a refusal, or a hold for the shopper. A refusal is remembered for the
+-- key's retries (this window); a hold's answer was kept by addHold. A closed offer's keys
+-- expire (see close): writing a new key then would outlive them, and its answer to any new
+-- key is 'closed' anyway.
+local function decideClaim(book, now, quantity, shopper, key, offerCode, trafficSource, holdId,
+    market)
+  local pool = poolOf(book, market)
+  local answer
+  if book.status == 'closed' then answer = 'r:closed'
+  elseif book.status == 'paused' then answer = 'r:paused'
+  elseif book.status ~= 'live' then answer = 'r:not_live'
+  elseif book.closesAt and now >= book.closesAt then answer = 'r:closed'
+  elseif book.opensAt and now < book.opensAt then answer = 'r:not_live'
+  elseif book.markets and not pool then answer = 'r:not_in_market'
+  elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
+  elseif available(book) < quantity then answer = 'r:sold_out'
+  elseif pool and (pool.x or poolAvailable(pool) < quantity) then answer = 'r:sold_out'
+  else
+    local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held', k = key,
+      oc = offerCode, ts = trafficSource, m = market }
+    addHold(book, holdId, hold)
+    return holdAnswer(holdId, hold)
+  end
+  if key and book.status ~= 'closed' then redis.call('HSET', refusedKey, key, answer) end
+  return answer
+end
+`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { offerPrelude } from './redis-offer-prelude.js';
+import { claimDecision, offerPrelude } from './redis-offer-prelude.js';
 
 /**
  * The Lua scripts of the Redis offer store: one atomic script per decision, so no two
@@ -54,49 +54,46 @@ return 1
 `;
 
 /**
- * OfferBook.claim. ARGV: now, quantity, shopper, key?, offerCode?, trafficSource?, holdId,
- * market?, spare ids. Answers [answer, org, expired ids, promoted, replayed (0|1), the hold's
- * market or ''], or nil without a book.
+ * OfferBook.claim for claims in a row, as the store batches those that arrive together: the
+ * book is read and written once for all of them, each decided as if alone, in order. ARGV:
+ * count, then 8 per claim (now, quantity, shopper, key?, offerCode?, trafficSource?, holdId,
+ * market?), then a seed for the ids of holds the waitlist gets. Answers [org, expired ids,
+ * promoted, answers] with 3 entries per claim in answers: the answer, replayed (0|1), the
+ * hold's market or ''; or nil without a book.
  */
-const claim = `
+const claims = `
 local book = loadBook()
 if not book then return false end
-local now, quantity, shopper = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-moveRefusalsOn(book, now)
-local key = optional(ARGV[4])
-if key then
-  local first = firstAnswer(book, key)
-  if first then return { first, book.org, {}, {}, 1, '' } end
-end
-local market = book.markets and optional(ARGV[8]) or nil
-local pool = poolOf(book, market)
-local expired = expireDue(book, now)
-local promoted = {}
-promote(book, #expired > 0, now, argsFrom(9), promoted)
-local answer
-if book.status == 'closed' then answer = 'r:closed'
-elseif book.status == 'paused' then answer = 'r:paused'
-elseif book.status ~= 'live' then answer = 'r:not_live'
-elseif book.closesAt and now >= book.closesAt then answer = 'r:closed'
-elseif book.opensAt and now < book.opensAt then answer = 'r:not_live'
-elseif book.markets and not pool then answer = 'r:not_in_market'
-elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
-elseif available(book) < quantity then answer = 'r:sold_out'
-elseif pool and (pool.x or poolAvailable(pool) < quantity) then answer = 'r:sold_out'
-else
-  local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held', k = key,
-    oc = optional(ARGV[5]), ts = optional(ARGV[6]), m = market }
-  addHold(book, ARGV[7], hold)
-  answer = holdAnswer(ARGV[7], hold)
-end
--- A closed offer's keys expire (see close); writing a new key now would outlive them. Its
--- answer to any new key is 'closed' anyway, so there is nothing to remember. A hold's answer
--- was kept by addHold.
-if key and book.status ~= 'closed' and string.sub(answer, 1, 2) == 'r:' then
-  redis.call('HSET', refusedKey, key, answer)
+local count = tonumber(ARGV[1])
+local seed = ARGV[2 + count * 8]
+local spareUsed = 0
+local expired, promoted, answers = {}, {}, {}
+for i = 0, count - 1 do
+  local at = 1 + i * 8
+  local now, quantity, shopper = tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), ARGV[at + 3]
+  moveRefusalsOn(book, now)
+  local key = optional(ARGV[at + 4])
+  local first = key and firstAnswer(book, key)
+  if first then
+    answers[#answers + 1] = first
+    answers[#answers + 1] = 1
+    answers[#answers + 1] = ''
+  else
+    local market = book.markets and optional(ARGV[at + 8]) or nil
+    local gone = expireDue(book, now)
+    for _, id in ipairs(gone) do expired[#expired + 1] = id end
+    local before = #promoted
+    promote(book, #gone > 0, now, derivedIds(seed, spareUsed), promoted)
+    spareUsed = spareUsed + (#promoted - before) / 2
+    local answer = decideClaim(book, now, quantity, shopper, key, optional(ARGV[at + 5]),
+      optional(ARGV[at + 6]), ARGV[at + 7], market)
+    answers[#answers + 1] = answer
+    answers[#answers + 1] = 0
+    answers[#answers + 1] = market or ''
+  end
 end
 saveBook(book)
-return { answer, book.org, expired, promoted, 0, market or '' }
+return { book.org, expired, promoted, answers }
 `;
 
 /**
@@ -311,14 +308,14 @@ export interface OfferScript {
 }
 
 function defineScript(name: string, body: string): OfferScript {
-  const lua = `${offerPrelude}\n${body}`;
+  const lua = `${offerPrelude}\n${claimDecision}\n${body}`;
   return { name, lua, sha: createHash('sha1').update(lua).digest('hex') };
 }
 
 export const offerScripts = {
   load: defineScript('load', load),
   setStatus: defineScript('setStatus', setStatus),
-  claim: defineScript('claim', claim),
+  claims: defineScript('claims', claims),
   revoke: defineScript('revoke', revoke),
   release: defineScript('release', release),
   joinWaitlist: defineScript('joinWaitlist', joinWaitlist),

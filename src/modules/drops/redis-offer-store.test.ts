@@ -8,7 +8,7 @@ import { ManualClock } from '../../lib/clock.js';
 import { DropsRepository, type OfferRow } from './drops.repository.js';
 import { HoldJournal, type JournalHold } from './hold-journal.js';
 import { OfferBook, type OfferStatus } from './offer-book.js';
-import type { StoreClaimRequest, StoreCounts } from './offer-store.js';
+import type { StoreClaimOutcome, StoreClaimRequest, StoreCounts } from './offer-store.js';
 import { offerKeys } from './redis-offer-keys.js';
 import { RedisOfferStore, type RedisOfferStoreDeps } from './redis-offer-store.js';
 
@@ -621,14 +621,15 @@ describe.skipIf(skip)('the Redis offer store', () => {
     // Both load at once: one load wins, the other leaves its state alone.
     await Promise.all(stores.map((store) => store.open(offer)));
 
-    const outcomes = await Promise.all(
-      Array.from({ length: 3000 }, (_, index) =>
-        (stores[index % 2] as RedisOfferStore).claim(
-          offer.id,
-          claimOf(`shopper-${index}`, 1, `key-${index}`),
-        ),
-      ),
-    );
+    // Claims arrive in waves of a hundred, each process batching those of its turn, none
+    // waiting for an answer before the next wave.
+    const pending: Array<Promise<StoreClaimOutcome | undefined>> = [];
+    for (let index = 0; index < 3000; index++) {
+      const store = stores[index % 2] as RedisOfferStore;
+      pending.push(store.claim(offer.id, claimOf(`shopper-${index}`, 1, `key-${index}`)));
+      if (index % 100 === 99) await new Promise(setImmediate);
+    }
+    const outcomes = await Promise.all(pending);
 
     const holds = outcomes.filter((outcome) => outcome?.ok);
     expect(holds).toHaveLength(200);
@@ -821,6 +822,37 @@ describe.skipIf(skip)('the Redis offer store', () => {
     expect(rows.find((row) => row.id === (standing as { holdId: string }).holdId)?.shopperId).toBe(
       'w9',
     );
+  });
+
+  it('decides a batch of claims in order, giving expired units to the waitlist first', async () => {
+    const { prefix } = usePrefix();
+    const offer = await createOffer({ reserved: 12 });
+    const journal = new TestJournal({ repository, clock });
+    const store = storeOn(prefix, { journal });
+    await store.open(offer);
+    const whole = await store.claim(offer.id, claimOf('whale', 12));
+    if (!whole?.ok) throw new Error('claim refused');
+    for (let index = 0; index < 11; index += 1) {
+      await store.joinWaitlist(offer.id, `w${index}`, 1, null);
+    }
+    clock.advance(ttlMs + 1);
+    // Three claims in one turn: one script call. The first returns the whale's twelve units,
+    // eleven go to the line (more ids than one claim had before), the last unit to Ann.
+    const batch = await Promise.all(
+      ['ann', 'ben', 'cy'].map((shopper) =>
+        store.claim(offer.id, claimOf(shopper, 1, `${shopper}-key`)),
+      ),
+    );
+    expect(batch.map((outcome) => (outcome?.ok ? 'hold' : outcome?.code))).toEqual([
+      'hold',
+      'sold_out',
+      'sold_out',
+    ]);
+    expect(await store.counts(offer.id)).toMatchObject({ held: 12, available: 0, waitlist: 0 });
+    await journal.drain();
+    const waitlisted = (await holdRows(offer.id)).filter((row) => row.trafficSource === 'waitlist');
+    expect(new Set(waitlisted.map((row) => row.id)).size).toBe(11);
+    expect(new Set(waitlisted.map((row) => row.shopperId)).size).toBe(11);
   });
 
   it('expires holds at their deadline and settles payments whose process died', async () => {

@@ -17,6 +17,7 @@ import type {
   StoreHold,
   WaitlistAnswer,
 } from './offer-store.js';
+import { type BatchEffects, ClaimBatches } from './redis-claim-batches.js';
 import { HoldPlaces } from './redis-hold-places.js';
 import {
   loadArgs,
@@ -76,8 +77,14 @@ export class RedisOfferStore implements OfferStore {
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
 
+  private readonly batches: ClaimBatches;
+
   constructor(private readonly deps: RedisOfferStoreDeps) {
     this.places = new HoldPlaces(deps.repository);
+    this.batches = new ClaimBatches(
+      (offerId, args) => this.run('claims', offerId, args),
+      (offerId, effects) => this.settleEffects(offerId, effects),
+    );
   }
 
   async recover(): Promise<void> {
@@ -182,27 +189,16 @@ export class RedisOfferStore implements OfferStore {
     offerId: string,
     request: StoreClaimRequest,
   ): Promise<StoreClaimOutcome | undefined> {
-    const holdId = randomUUID();
-    const reply = await this.moveUnits('claim', offerId, [
-      request.now,
-      request.quantity,
-      request.shopperId,
-      optionalArg(request.idempotencyKey),
-      optionalArg(request.offerCode),
-      optionalArg(request.trafficSource),
-      holdId,
-      optionalArg(request.market),
-      ...spareIds(),
-    ]);
-    if (!reply) return undefined;
-    this.settle(offerId, reply);
-    const answer = parseAnswer(String(reply[0]));
+    const decided = await this.batches.decide(offerId, request);
+    if (!decided) return undefined;
+    const answer = parseAnswer(decided.answer);
     if (!answer.ok) return answer;
-    if (reply[4] === 1) {
-      await this.makeDurable(offerId, reply[1], answer.holdId);
+    if (decided.replayed) {
+      await this.makeDurable(offerId, decided.organizationId, answer.holdId);
       return { ...answer, replay: true };
     }
-    const place = { offerId, organizationId: reply[1] };
+    const { holdId } = decided;
+    const place = { offerId, organizationId: decided.organizationId };
     try {
       await this.deps.journal.created({
         ...place,
@@ -214,7 +210,7 @@ export class RedisOfferStore implements OfferStore {
         idempotencyKey: request.idempotencyKey,
         offerCode: request.offerCode,
         trafficSource: request.trafficSource,
-        market: reply[5] ? String(reply[5]) : null,
+        market: decided.market,
       });
     } catch (error) {
       await this.revoke(offerId, holdId, request.idempotencyKey);
@@ -394,6 +390,11 @@ export class RedisOfferStore implements OfferStore {
   /** Journals what a script did besides its answer: holds expired, holds given to the waitlist. */
   private settle(offerId: string, reply: UnitsReply): void {
     const [, organizationId, expired, promoted] = reply;
+    this.settleEffects(offerId, { organizationId, expired, promoted });
+  }
+
+  /** Journals what a script ended (expired holds) and began (the waitlist's holds). */
+  private settleEffects(offerId: string, { organizationId, expired, promoted }: BatchEffects) {
     this.ended(expired, 'expired');
     const place = { offerId, organizationId };
     for (let index = 0; index < promoted.length; index += 2) {

@@ -22,6 +22,8 @@ import { MydropOverHttp } from './scenarios/mydrop-http.js';
 import { measureBaseline } from './scenarios/postgres-baselines.js';
 
 export interface BenchOptions {
+  /** Append the run to the results file the console charts (bench/record.ts). */
+  record: boolean;
   shoppers: number;
   /** In process a 20,000-shopper burst lasts ~50 ms, less than one scheduler hiccup: x10. */
   inProcessShoppers: number;

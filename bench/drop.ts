@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   type BenchOptions,
@@ -16,6 +17,7 @@ import {
   formatTable,
   formatTargets,
 } from './report.js';
+import { buildRun, defaultResultsFile, recordRun } from './record.js';
 import { measureDecisionCore } from './scenarios/in-process.js';
 
 /**
@@ -23,7 +25,7 @@ import { measureDecisionCore } from './scenarios/in-process.js';
  * targets and anything that went wrong.
  */
 const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--shoppers=N]
-  [--postgres=URL] [--redis=URL] [--pg-clients=N] [--medusa-shoppers=N]
+  [--postgres=URL] [--redis=URL] [--pg-clients=N] [--medusa-shoppers=N] [--record|--no-record]
 --quick       2,000 shoppers per drop instead of 20,000 (x10 in process)
 --only        noop, bare-http, embedded, engine, http-pglite, redis, http-postgres,
               for-update, conditional-update, medusa
@@ -35,7 +37,10 @@ const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--sho
               redis://127.0.0.1:6379; the run deletes the keys it wrote
 --pg-clients  pg pool size of the baselines (default 64)
 --medusa-shoppers  shoppers per drop of the Medusa baseline (default 2,000, or --shoppers
-              if fewer); it installs @medusajs/inventory into bench/medusa on first use`;
+              if fewer); it installs @medusajs/inventory into bench/medusa on first use
+--record      append the run to bench/results/drop-runs.json (the console's Benchmarks
+              page); a full run (no --only, --drops, --quick or --shoppers) is recorded
+              unless --no-record`;
 
 function parseOptions(argv: string[]): BenchOptions {
   if (argv.includes('--help')) {
@@ -47,7 +52,9 @@ function parseOptions(argv: string[]): BenchOptions {
   const shoppers = Number(value('shoppers') ?? (argv.includes('--quick') ? 2_000 : 20_000));
   const only = value('only')?.split(',');
   const drops = value('drops')?.split(',');
+  const full = !argv.some((arg) => /^--(only|drops|quick|shoppers)/.test(arg));
   return {
+    record: argv.includes('--record') || (full && !argv.includes('--no-record')),
     shoppers,
     inProcessShoppers: shoppers * 10,
     only: only ? new Set(only) : null,
@@ -87,6 +94,7 @@ async function main(): Promise<void> {
   measureDecisionCore(options.shoppers, ceilingDrop.units); // warm-up
   const core = measureDecisionCore(options.inProcessShoppers, ceilingDrop.units);
 
+  const ranAt = new Date(Date.now() - (performance.now() - began));
   const findings = formatFindings(bench.rows);
   process.stdout.write(
     [
@@ -108,6 +116,21 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  if (options.record) {
+    const run = buildRun({
+      ranAt,
+      machine,
+      shoppers: options.shoppers,
+      inProcessShoppers: options.inProcessShoppers,
+      lanes,
+      rows: bench.rows,
+      decisionCorePerSecond: core,
+    });
+    recordRun(run);
+    progress(
+      `recorded in ${relative(process.cwd(), defaultResultsFile)} (the console's Benchmarks page)`,
+    );
+  }
 }
 
 process.once('SIGINT', () => {

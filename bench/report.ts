@@ -168,17 +168,21 @@ function find(rows: readonly ScenarioRow[], key: string, drop = 'units-200') {
   return rows.find((row) => row.key === key && (row.drop?.id ?? drop) === drop)?.result ?? null;
 }
 
-function verdict(met: boolean | null): string {
-  if (met === null) return 'not measured';
-  return met ? 'met' : 'MISSED';
+export interface Target {
+  label: string;
+  verdict: 'met' | 'missed' | 'not measured';
+  detail: string;
 }
 
-function atLeast(value: number | null, threshold: number): string {
-  return verdict(value === null ? null : value >= threshold);
+function judged(label: string, detail: string, met: boolean | null): Target {
+  return { label, detail, verdict: met === null ? 'not measured' : met ? 'met' : 'missed' };
 }
+
+const at = (value: number | null, threshold: number) =>
+  value === null ? null : value >= threshold;
 
 /** The issue's targets, each with the figure it is judged on (the 200-unit drop). */
-export function formatTargets(rows: readonly ScenarioRow[]): string[] {
+export function evaluateTargets(rows: readonly ScenarioRow[]): Target[] {
   const rate = (result: DropResult | null) => result?.decisionsPerSecond ?? null;
   const perSecond = (value: number | null) => (value === null ? '-' : `${grouped.format(value)}/s`);
   const bare = rate(rows.find((row) => row.key === 'bare-http')?.result ?? null);
@@ -207,12 +211,67 @@ export function formatTargets(rows: readonly ScenarioRow[]): string[] {
   const others = rows.filter((row) => row.role !== 'mydrop' && row.audit !== null);
   const othersOversold = others.map((row) => oversoldUnits(row.audit as InventoryAudit));
   const othersNote = `; ceilings and baselines: ${othersOversold.filter((units) => units > 0).length} of ${others.length} audited runs oversold${othersOversold.some((units) => units > 0) ? ` (up to ${Math.max(...othersOversold)} units)` : ''}`;
+  const twenty = `(${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}`;
 
   return [
-    `- Embedded over HTTP >= 0.7x bare node:http: ${ratio(http, bare)} (${perSecond(http)} vs ${perSecond(bare)}): ${atLeast(share(http, bare), 0.7)}`,
-    `- In process >= 1,000,000 decisions/s: ShopperService ${perSecond(embedded)}, embedded store ${perSecond(engine)}: ${atLeast(embedded, 1_000_000)}`,
-    `- >= 20x the best PostgreSQL baseline (${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}: ${atLeast(share(embedded, best), 20)} in process, ${atLeast(share(http, best), 20)} over HTTP`,
-    `- p99 < 50 ms at 256 connections: ${tailFigures.join(', ') || '-'}: ${verdict(worstTail === null ? null : worstTail < 50)}`,
-    `- 0 oversold, every Mydrop row: ${oversold} over ${audited.length} audited runs${othersNote}: ${verdict(audited.length === 0 ? null : oversold === 0)}`,
+    judged(
+      'Embedded over HTTP >= 0.7x bare node:http',
+      `${ratio(http, bare)} (${perSecond(http)} vs ${perSecond(bare)})`,
+      at(share(http, bare), 0.7),
+    ),
+    judged(
+      'In process >= 1,000,000 decisions/s',
+      `ShopperService ${perSecond(embedded)}, embedded store ${perSecond(engine)}`,
+      at(embedded, 1_000_000),
+    ),
+    judged(
+      '>= 20x the best PostgreSQL baseline, in process',
+      twenty,
+      at(share(embedded, best), 20),
+    ),
+    judged('>= 20x the best PostgreSQL baseline, over HTTP', twenty, at(share(http, best), 20)),
+    judged(
+      'p99 < 50 ms at 256 connections',
+      tailFigures.join(', ') || '-',
+      worstTail === null ? null : worstTail < 50,
+    ),
+    judged(
+      '0 oversold, every Mydrop row',
+      `${oversold} over ${audited.length} audited runs${othersNote}`,
+      audited.length === 0 ? null : oversold === 0,
+    ),
   ];
+}
+
+export function formatTargets(rows: readonly ScenarioRow[]): string[] {
+  return evaluateTargets(rows).map(
+    (target) =>
+      `- ${target.label}: ${target.detail}: ${target.verdict === 'missed' ? 'MISSED' : target.verdict}`,
+  );
+}
+
+/** A row's figures as the table prints them, for the recorded run (bench/record.ts). */
+export function rowFigures(rows: readonly ScenarioRow[], row: ScenarioRow) {
+  const result = row.result;
+  const vsCeiling = row.role === 'ceiling' ? 1 : share(result, ceilingOf(rows, row));
+  return {
+    decisionsPerSecond: measured(result?.decisionsPerSecond),
+    p50Ms: measured(result?.p50Ms),
+    p99Ms: measured(result?.p99Ms),
+    winnersP99Ms: measured(result?.winnersP99Ms),
+    sellOutMs: measured(result?.sellOutMs),
+    oversold: row.audit ? oversoldUnits(row.audit) : null,
+    vsCeiling: result ? vsCeiling : null,
+    vsBestBaseline: share(result, bestBaseline(rows, row.drop)),
+  };
+}
+
+/** A figure, or null when it was not measured (no result, or no sample: NaN). */
+function measured(value: number | null | undefined): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+function share(result: DropResult | null, reference: number | null): number | null {
+  if (!result || reference === null || reference === 0) return null;
+  return measured(result.decisionsPerSecond / reference);
 }

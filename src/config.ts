@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { randomSecret } from './lib/ids.js';
 
@@ -35,6 +36,7 @@ const environmentSchema = z.object({
   MYDROP_TRUST_PROXY: booleanFlag.default(false),
   MYDROP_DEMO: booleanFlag.optional(),
   MYDROP_SANDBOX_PAYMENTS: booleanFlag.optional(),
+  MYDROP_BENCH_RESULTS: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STRIPE_SECRET_KEY: z
     .string()
@@ -89,6 +91,8 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string | undefined } | undefined;
   /** Notification e-mail; undefined while SMTP_URL is not set. Holds the SMTP password. */
   mail: MailConfig | undefined;
+  /** The drop benchmark's results file, which the console's Benchmarks page charts. */
+  dropBenchResults: string;
 }
 
 export interface MailConfig {
@@ -124,6 +128,11 @@ export function parseEnvironment(source: Record<string, string | undefined>): En
 }
 
 const secretFileName = 'secret';
+
+/** Where `npm run bench:drop` records its runs: bench/results/ in the checkout. */
+export const defaultDropBenchResults = fileURLToPath(
+  new URL('../bench/results/drop-runs.json', import.meta.url),
+);
 
 /** Reads the data folder's secret, creating it (readable by the owner only) the first time. */
 function loadOrCreateLocalSecret(dataDir: string): string {
@@ -210,5 +219,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         }
       : undefined,
     mail: mailConfig(environment),
+    dropBenchResults: resolve(environment.MYDROP_BENCH_RESULTS ?? defaultDropBenchResults),
   };
 }

@@ -50,6 +50,7 @@ export async function startMydrop(
     sandboxPayments: config.sandboxPayments,
     mail: config.mail,
     baseUrl: config.baseUrl,
+    dropBenchResults: config.dropBenchResults,
     ...(redis
       ? {
           offerStore: (deps) => new RedisOfferStore({ ...deps, redis, prefix: config.redisPrefix }),

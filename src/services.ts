@@ -11,6 +11,7 @@ import {
   ReviewsService,
 } from './modules/approvals/index.js';
 import { AuditRepository, AuditService } from './modules/audit/index.js';
+import { BenchmarksService, DropRunsRepository } from './modules/benchmarks/index.js';
 import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
 import {
   DropsRepository,
@@ -102,6 +103,8 @@ export interface Services {
   notifications: NotificationsService;
   /** Outbound webhook subscriptions and their deliveries. */
   webhooks: WebhooksService;
+  /** Recorded runs of the drop benchmark, for the console's Benchmarks page. */
+  benchmarks: BenchmarksService;
 }
 
 export interface ServiceOptions {
@@ -125,6 +128,8 @@ export interface ServiceOptions {
    * embedded store otherwise.
    */
   offerStore?: (deps: OfferStoreDeps) => OfferStore;
+  /** The drop benchmark's results file (MYDROP_BENCH_RESULTS); without it, no runs. */
+  dropBenchResults?: string | undefined;
 }
 
 /** What an offer store is built from. */
@@ -243,6 +248,12 @@ export function createServices(options: ServiceOptions): Services {
     notifier,
     notifications,
     webhooks,
+    benchmarks: new BenchmarksService({
+      dropRuns: new DropRunsRepository({
+        path: options.dropBenchResults ?? null,
+        logger: options.logger,
+      }),
+    }),
     identity: new IdentityService({
       repository: identityRepository,
       clock,

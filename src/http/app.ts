@@ -4,6 +4,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Logger } from 'pino';
 import { approvalsRoutes } from '../modules/approvals/index.js';
 import { auditRoutes } from '../modules/audit/index.js';
+import { benchmarksRoutes } from '../modules/benchmarks/index.js';
 import { catalogRoutes } from '../modules/catalog/index.js';
 import {
   offersRoutes,
@@ -53,6 +54,7 @@ const routeModules: Routes[] = [
   showsRoutes,
   showGateRoutes,
   storefrontRoutes,
+  benchmarksRoutes,
 ];
 
 /**

@@ -19,6 +19,7 @@ const areaNames = [
   'Live room',
   'Analytics',
   'Post-mortems',
+  'Benchmarks',
   'Settings',
 ];
 

@@ -110,7 +110,11 @@ export interface DemoInBrowser {
  * Starts, for the enclosing describe, the server on a new demo workspace (building the console
  * first when `console` is set) and Chromium; stops both and removes the data folder afterwards.
  */
-export function useDemoInBrowser(options: { console: boolean }): DemoInBrowser {
+export function useDemoInBrowser(options: {
+  console: boolean;
+  /** More environment for the server, such as MYDROP_BENCH_RESULTS. */
+  env?: Record<string, string>;
+}): DemoInBrowser {
   let server: ServerProcess | undefined;
   let dataDir = '';
   let demo: DemoFile | undefined;
@@ -119,7 +123,11 @@ export function useDemoInBrowser(options: { console: boolean }): DemoInBrowser {
   beforeAll(async () => {
     if (options.console) await ensureConsoleBuilt();
     dataDir = temporaryDataDir();
-    server = await startServerProcess({ MYDROP_DATA_DIR: dataDir, MYDROP_DEMO: '1' });
+    server = await startServerProcess({
+      ...options.env,
+      MYDROP_DATA_DIR: dataDir,
+      MYDROP_DEMO: '1',
+    });
     demo = readDemo(dataDir);
     browser = await chromium.launch({
       executablePath: chromiumPath,

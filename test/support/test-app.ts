@@ -29,6 +29,8 @@ export async function createTestContext(
     logger?: ReturnType<typeof createLogger>;
     sandboxPayments?: boolean;
     mail?: MailSettings;
+    /** The drop benchmark's results file the Benchmarks API reads. */
+    dropBenchResults?: string;
   } = {},
 ): Promise<TestContext> {
   const database = await openDatabase({ databaseUrl: options.databaseUrl });
@@ -41,6 +43,7 @@ export async function createTestContext(
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.sandboxPayments === undefined ? {} : { sandboxPayments: options.sandboxPayments }),
     mail: options.mail,
+    dropBenchResults: options.dropBenchResults,
   });
   await services.offerStore.recover();
   const app = await buildApp({

@@ -1,4 +1,5 @@
 import { ApprovalsPage } from '../approvals/ApprovalsPage';
+import { BenchmarksPage } from '../benchmarks/BenchmarksPage';
 import { CalendarPage } from '../calendar/CalendarPage';
 import { EmptyState, PageHeader } from '../common/feedback';
 import { OffersPage } from '../offers/OffersPage';
@@ -17,6 +18,7 @@ export function ShellRoutes() {
   if (path === '/offers') return <OffersPage />;
   if (path === '/orders') return <OrdersPage />;
   if (path === '/approvals') return <ApprovalsPage />;
+  if (path === '/benchmarks') return <BenchmarksPage />;
   if (path === '/settings') return <SettingsPage />;
   const upcoming = upcomingAreas.find((area) => area.path === path);
   if (upcoming) return <UpcomingArea area={upcoming} />;

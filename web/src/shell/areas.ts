@@ -15,5 +15,6 @@ export const areas: readonly Area[] = [
   { path: '/live', label: 'Live room', icon: '●' },
   { path: '/analytics', label: 'Analytics', icon: '▲' },
   { path: '/postmortems', label: 'Post-mortems', icon: '✎' },
+  { path: '/benchmarks', label: 'Benchmarks', icon: '≋' },
   { path: '/settings', label: 'Settings', icon: '⚙' },
 ];

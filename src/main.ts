@@ -43,6 +43,7 @@ export async function startMydrop(
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const services = createServices({
     db: database.db,
+    databaseOffThread: database.offThread,
     clock: systemClock,
     secret: config.secret,
     logger,

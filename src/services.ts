@@ -128,6 +128,8 @@ export interface ServiceOptions {
    * embedded store otherwise.
    */
   offerStore?: (deps: OfferStoreDeps) => OfferStore;
+  /** The database runs on another thread or server (DatabaseHandle.offThread). */
+  databaseOffThread?: boolean | undefined;
   /** The drop benchmark's results file (MYDROP_BENCH_RESULTS); without it, no runs. */
   dropBenchResults?: string | undefined;
 }
@@ -184,7 +186,12 @@ export function createServices(options: ServiceOptions): Services {
   const dropsRepository = new DropsRepository(db);
   const storeDeps: OfferStoreDeps = {
     repository: dropsRepository,
-    journal: new HoldJournal({ repository: dropsRepository, clock, logger: options.logger }),
+    journal: new HoldJournal({
+      repository: dropsRepository,
+      clock,
+      logger: options.logger,
+      writesOffThread: options.databaseOffThread,
+    }),
     clock,
     logger: options.logger,
     // The offers service is built below; this runs only once requests flow.

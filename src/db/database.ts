@@ -21,6 +21,11 @@ export type Db = Kysely<Database>;
 export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * Whether statements run off this thread (a PostgreSQL server, or PGlite in its worker):
+   * then a write may start at once and overlap the decisions still being made here.
+   */
+  offThread: boolean;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     return {
       db,
       kind: 'postgres',
+      offThread: true,
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -76,6 +82,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   return {
     db,
     kind: 'pglite',
+    offThread: pglite instanceof PGliteWorkerClient,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -36,9 +36,15 @@ export class HoldJournal {
       repository: DropsRepository;
       clock: Clock;
       logger?: Logger | undefined;
+      /** The database runs off this thread: a batch starts at once (GroupCommitter). */
+      writesOffThread?: boolean | undefined;
     },
   ) {
-    this.committer = new GroupCommitter((writes) => this.writeBatch(writes));
+    this.committer = new GroupCommitter(
+      (writes) => this.writeBatch(writes),
+      2000,
+      deps.writesOffThread === true,
+    );
   }
 
   /** Resolves once the hold's row is committed; a claim is acknowledged only then. */

@@ -211,7 +211,7 @@ export function evaluateTargets(rows: readonly ScenarioRow[]): Target[] {
   const others = rows.filter((row) => row.role !== 'mydrop' && row.audit !== null);
   const othersOversold = others.map((row) => oversoldUnits(row.audit as InventoryAudit));
   const othersNote = `; ceilings and baselines: ${othersOversold.filter((units) => units > 0).length} of ${others.length} audited runs oversold${othersOversold.some((units) => units > 0) ? ` (up to ${Math.max(...othersOversold)} units)` : ''}`;
-  const twenty = `(${perSecond(best)}): in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}`;
+  const twenty = `best ${perSecond(best)}; in process ${ratio(embedded, best)}, over HTTP ${ratio(http, best)}, on PostgreSQL ${ratio(onPostgres, best)}`;
 
   return [
     judged(

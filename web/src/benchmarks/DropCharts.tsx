@@ -9,12 +9,18 @@ import {
   httpCeilingTarget,
   p99TargetMs,
 } from './benchmarksApi';
-import { formatMs, formatRate, formatRatio } from './benchmarkFormat';
+import { chartLabel, formatMs, formatRate, formatRatio } from './benchmarkFormat';
 import { HistoryChart } from './HistoryChart';
 import { formatDurationTick, formatRateTick, linearScale, logScale, type Scale } from './scales';
 
 function bar(row: BenchRow, value: number | null, valueLabel: string): ChartBar {
-  return { key: `${row.key}:${row.name}`, label: row.name, value, valueLabel, tone: row.role };
+  return {
+    key: `${row.key}:${row.name}`,
+    label: chartLabel(row.name),
+    value,
+    valueLabel,
+    tone: row.role,
+  };
 }
 
 /** Rows a run could not measure at all (skipped before any drop) have no drop. */

@@ -38,3 +38,16 @@ export function formatSeconds(milliseconds: number | null): string {
 export function formatCount(value: number | null): string {
   return value === null ? '—' : whole.format(value);
 }
+
+/** The widest scenario name the charts' label column holds (the data tables keep the whole). */
+const chartLabelLength = 44;
+
+/**
+ * A scenario's name for a chart's label column: package names shortened, then the "Baseline:"
+ * the bar's colour already says, then cut.
+ */
+export function chartLabel(name: string): string {
+  let short = name.replace(/@medusajs\/inventory \(Medusa ([\d.]+)\)/, 'Medusa $1 inventory');
+  if (short.length > chartLabelLength) short = short.replace(/^Baseline: /, '');
+  return short.length <= chartLabelLength ? short : `${short.slice(0, chartLabelLength - 1)}…`;
+}

@@ -33,14 +33,18 @@ interface PendingClaim {
 type ClaimsReply = [string, string[], string[], Array<string | number>] | null;
 
 /**
- * Claims on one offer that arrive in the same turn of the event loop go to Redis as one
- * script call (the `claims` script decides them in order, as if one by one): the keys, the
- * book's state and the script's own overhead are paid once per batch instead of once per
- * claim. A batch leaves when the event loop has read what arrived (setImmediate), or at once
- * when it is full.
+ * Claims on one offer go to Redis as batches (the `claims` script decides a batch in order, as
+ * if one by one): the keys, the book's state and the script's own overhead are paid once per
+ * batch instead of once per claim. A claim goes at once when no call for its offer is in
+ * flight (with the others of the same turn); while one is, claims wait and leave together when
+ * it answers. Light traffic is not delayed, heavy traffic makes large batches.
  */
 export class ClaimBatches {
   private readonly pending = new Map<string, PendingClaim[]>();
+  /** Script calls in flight per offer. */
+  private readonly inFlight = new Map<string, number>();
+  /** Offers whose first claims of this turn will leave at the end of the turn. */
+  private readonly scheduled = new Set<string>();
 
   constructor(
     private readonly run: (offerId: string, args: Array<string | number>) => Promise<unknown>,
@@ -53,20 +57,27 @@ export class ClaimBatches {
     return new Promise((resolve, reject) => {
       let batch = this.pending.get(offerId);
       if (!batch) {
-        const fresh: PendingClaim[] = [];
-        this.pending.set(offerId, fresh);
-        setImmediate(() => this.flush(offerId, fresh));
-        batch = fresh;
+        batch = [];
+        this.pending.set(offerId, batch);
       }
       batch.push({ request, holdId: randomUUID(), resolve, reject });
-      if (batch.length >= this.maxBatch) this.flush(offerId, batch);
+      if (batch.length >= this.maxBatch) {
+        this.flush(offerId);
+      } else if (!this.inFlight.has(offerId) && !this.scheduled.has(offerId)) {
+        this.scheduled.add(offerId);
+        queueMicrotask(() => {
+          this.scheduled.delete(offerId);
+          if (!this.inFlight.has(offerId)) this.flush(offerId);
+        });
+      }
     });
   }
 
-  private flush(offerId: string, batch: PendingClaim[]): void {
-    // Already sent because it filled up.
-    if (this.pending.get(offerId) !== batch) return;
+  private flush(offerId: string): void {
+    const batch = this.pending.get(offerId);
+    if (!batch) return;
     this.pending.delete(offerId);
+    this.inFlight.set(offerId, (this.inFlight.get(offerId) ?? 0) + 1);
     const args: Array<string | number> = [batch.length];
     for (const { request, holdId } of batch) {
       args.push(
@@ -82,12 +93,29 @@ export class ClaimBatches {
     }
     // The seed of the ids the waitlist's holds get (the script counts on from it).
     args.push(randomUUID());
-    this.run(offerId, args).then(
-      (value) => this.answer(offerId, batch, value as ClaimsReply),
-      (error: unknown) => {
-        for (const entry of batch) entry.reject(error);
-      },
-    );
+    const fail = (error: unknown) => {
+      for (const entry of batch) entry.reject(error);
+    };
+    this.run(offerId, args)
+      .then((value) => {
+        try {
+          this.answer(offerId, batch, value as ClaimsReply);
+        } catch (error) {
+          fail(error);
+        }
+      }, fail)
+      .finally(() => this.landed(offerId));
+  }
+
+  /** A call answered: the claims that waited for it leave now. */
+  private landed(offerId: string): void {
+    const left = (this.inFlight.get(offerId) ?? 1) - 1;
+    if (left > 0) {
+      this.inFlight.set(offerId, left);
+      return;
+    }
+    this.inFlight.delete(offerId);
+    this.flush(offerId);
   }
 
   private answer(offerId: string, batch: PendingClaim[], reply: ClaimsReply): void {

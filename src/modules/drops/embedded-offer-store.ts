@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import type { HoldJournal } from './hold-journal.js';
-import { type BookHold, OfferBook, type OfferStatus } from './offer-book.js';
+import { type BookHold, type HoldWriter, OfferBook, type OfferStatus } from './offer-book.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -47,6 +47,8 @@ export class EmbeddedOfferStore implements OfferStore {
   /** When each closed book closed: a drop's answers are kept for a while, not forever. */
   private readonly closedAt = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Writes a book's new hold: one function for every claim, not a closure per decision. */
+  private readonly writeCreated: HoldWriter = (hold, book) => this.journalCreated(book, hold);
 
   constructor(private readonly deps: EmbeddedOfferStoreDeps) {}
 
@@ -105,7 +107,7 @@ export class EmbeddedOfferStore implements OfferStore {
   ): StoreClaimOutcome | undefined | Promise<StoreClaimOutcome> {
     const book = this.books.get(offerId);
     if (!book) return undefined;
-    const outcome = book.claim(request, (hold) => this.journalCreated(book, hold));
+    const outcome = book.claim(request, this.writeCreated);
     this.persistPromoted(book);
     if (!outcome.ok) return outcome;
     return this.acknowledgeWhenDurable(book, outcome.hold, outcome.replay);

@@ -36,6 +36,12 @@ export interface BookHold {
   durable: Promise<void>;
 }
 
+/**
+ * Makes a new hold durable; its answer waits for the promise. The book is passed along so a
+ * store can hand every book the same function instead of a closure per claim.
+ */
+export type HoldWriter = (hold: BookHold, book: OfferBook) => Promise<void>;
+
 export type ClaimOutcome =
   | { ok: true; hold: BookHold; replay: boolean }
   | { ok: false; code: ClaimRefusal };
@@ -227,12 +233,12 @@ export class OfferBook {
    * Decides a claim. Expired holds are returned first, so units come back at the deadline
    * even between sweeps. A repeated idempotency key gets the first answer.
    */
-  claim(request: ClaimRequest, onCreate: (hold: BookHold) => Promise<void>): ClaimOutcome {
+  claim(request: ClaimRequest, onCreate: HoldWriter): ClaimOutcome {
     if (request.now >= this.forgetRefusalsAt) this.moveRefusalsOn(request.now);
     const key = request.idempotencyKey;
     if (key !== null) {
       const first = this.firstAnswer(key);
-      if (first) return first.ok ? { ...first, replay: true } : first;
+      if (first) return first.ok ? { ok: true, hold: first.hold, replay: true } : first;
     }
     // Shoppers already waiting get released units before a newcomer: first come, first served.
     const expired = this.expireDue(request.now);
@@ -260,7 +266,7 @@ export class OfferBook {
     this.refused = new Map();
   }
 
-  private decide(request: ClaimRequest, onCreate: (hold: BookHold) => Promise<void>): ClaimOutcome {
+  private decide(request: ClaimRequest, onCreate: HoldWriter): ClaimOutcome {
     if (this.status === 'closed') return refusals.closed;
     if (this.status === 'paused') return refusals.paused;
     if (this.status !== 'live') return refusals.not_live;
@@ -269,8 +275,11 @@ export class OfferBook {
     const market = this.pools === null ? null : (request.market ?? null);
     const pool = market === null ? undefined : this.pools?.get(market);
     if (this.pools !== null && pool === undefined) return refusals.not_in_market;
-    const owned = this.unitsOf(request.shopperId);
-    if (this.perBuyerLimit !== null && owned + request.quantity > this.perBuyerLimit) {
+    // The shopper's units are looked up only when a limit applies.
+    if (
+      this.perBuyerLimit !== null &&
+      this.unitsOf(request.shopperId) + request.quantity > this.perBuyerLimit
+    ) {
       return refusals.limit_reached;
     }
     if (this.available < request.quantity) return refusals.sold_out;
@@ -290,7 +299,7 @@ export class OfferBook {
       market,
       durable: settled,
     });
-    hold.durable = onCreate(hold);
+    hold.durable = onCreate(hold, this);
     return { ok: true, hold, replay: false };
   }
 

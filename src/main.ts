@@ -44,6 +44,7 @@ export async function startMydrop(
   const services = createServices({
     db: database.db,
     databaseOffThread: database.offThread,
+    databasePipelined: database.pipelined,
     clock: systemClock,
     secret: config.secret,
     logger,

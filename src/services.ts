@@ -130,6 +130,8 @@ export interface ServiceOptions {
   offerStore?: (deps: OfferStoreDeps) => OfferStore;
   /** The database runs on another thread or server (DatabaseHandle.offThread). */
   databaseOffThread?: boolean | undefined;
+  /** The database runs statements in the order sent (DatabaseHandle.pipelined). */
+  databasePipelined?: boolean | undefined;
   /** The drop benchmark's results file (MYDROP_BENCH_RESULTS); without it, no runs. */
   dropBenchResults?: string | undefined;
 }
@@ -191,6 +193,7 @@ export function createServices(options: ServiceOptions): Services {
       clock,
       logger: options.logger,
       writesOffThread: options.databaseOffThread,
+      pipelinedWrites: options.databasePipelined,
     }),
     clock,
     logger: options.logger,

@@ -26,6 +26,11 @@ export interface DatabaseHandle {
    * then a write may start at once and overlap the decisions still being made here.
    */
   offThread: boolean;
+  /**
+   * Whether statements run in the order they were sent without waiting for each other's
+   * answers (PGlite in its worker): writes that must land in order may then overlap.
+   */
+  pipelined: boolean;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -60,6 +65,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       db,
       kind: 'postgres',
       offThread: true,
+      // A pool runs statements on several connections: their order is not kept.
+      pipelined: false,
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -75,14 +82,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
         ? new PGlite(folder)
         : new PGlite();
   await pglite.waitReady;
+  const worker = pglite instanceof PGliteWorkerClient;
   const db = new Kysely<Database>({
-    dialect: new PGliteDialect(pglite, { deferBegin: pglite instanceof PGliteWorkerClient }),
+    dialect: new PGliteDialect(pglite, { deferBegin: worker, pipelined: worker }),
     plugins: [new CamelCasePlugin()],
   });
   return {
     db,
     kind: 'pglite',
-    offThread: pglite instanceof PGliteWorkerClient,
+    offThread: worker,
+    pipelined: worker,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

@@ -80,7 +80,12 @@ function startWorker(): void {
   if (!port) throw new Error('pglite-worker.ts runs as a worker thread (see PGliteWorkerClient)');
   const { dataDir } = workerData as PGliteWorkerData;
   const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
-  const running = new Set<Promise<void>>();
+  /**
+   * Statements run one after another in the order they arrived, each to its end before the
+   * next starts: a BEGIN sent with a statement is never split from it by another message, and
+   * the main thread may send without waiting for answers (PGliteDialect's pipelining).
+   */
+  let tail: Promise<void> = Promise.resolve();
   const post = (reply: PGliteWorkerReply) => port.postMessage(reply);
 
   pglite.waitReady.then(
@@ -106,8 +111,6 @@ function startWorker(): void {
   }
 
   async function closeDatabase(): Promise<void> {
-    // Queries sent before the close still get their answers.
-    await Promise.allSettled(running);
     try {
       if (!pglite.closed) await pglite.close();
       post({ type: 'closed', error: undefined });
@@ -118,12 +121,12 @@ function startWorker(): void {
 
   port.on('message', (request: PGliteWorkerRequest) => {
     if (request.type === 'close') {
-      void closeDatabase();
+      // Queries sent before the close still get their answers.
+      tail = tail.then(closeDatabase);
       return;
     }
-    const run = runQuery(request.id, request.sql, request.params, request.begin);
-    running.add(run);
-    void run.finally(() => running.delete(run));
+    // runQuery never rejects: it answers every failure as an 'error' reply.
+    tail = tail.then(() => runQuery(request.id, request.sql, request.params, request.begin));
   });
 }
 

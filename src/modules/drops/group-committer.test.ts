@@ -64,4 +64,54 @@ describe('group commit', () => {
     await expect(failed).rejects.toThrow('disk full');
     await expect(committer.enqueue(2)).resolves.toBeUndefined();
   });
+
+  it("with several writes allowed in flight, sends each turn's items without waiting", async () => {
+    const { batches, finish, write } = recordingWrite();
+    const committer = new GroupCommitter(write, 2000, true, 2);
+    const settled: number[] = [];
+    const track = (item: number) =>
+      committer.enqueue(item).then(() => {
+        settled.push(item);
+      });
+    const all = [track(1)];
+    await Promise.resolve();
+    all.push(track(2), track(3));
+    await nextTurn();
+    // The first write is still in flight: the second went at the end of the turn anyway.
+    expect(batches).toEqual([[1], [2, 3]]);
+    all.push(track(4));
+    await nextTurn();
+    // Two in flight is the bound: the next items wait for a write to land.
+    expect(batches).toEqual([[1], [2, 3]]);
+    all.push(track(5));
+    finish[0]?.();
+    await nextTurn();
+    expect(settled).toEqual([1]);
+    expect(batches).toEqual([[1], [2, 3], [4, 5]]);
+    const drained = committer.drain();
+    finish[1]?.();
+    finish[2]?.();
+    await drained;
+    expect(settled).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all(all);
+  });
+
+  it('drains only once every write in flight has landed', async () => {
+    const { finish, write } = recordingWrite();
+    const committer = new GroupCommitter(write, 2000, true, 4);
+    committer.enqueue(1);
+    await Promise.resolve();
+    committer.enqueue(2);
+    await nextTurn();
+    let drained = false;
+    const draining = committer.drain().then(() => {
+      drained = true;
+    });
+    finish[1]?.();
+    await nextTurn();
+    expect(drained).toBe(false);
+    finish[0]?.();
+    await draining;
+    expect(drained).toBe(true);
+  });
 });

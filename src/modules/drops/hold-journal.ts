@@ -24,6 +24,12 @@ type HoldWrite =
   | { kind: 'ended'; id: string; status: 'expired' | 'released' };
 
 /**
+ * Hold batches in flight at once on a pipelined database: one per turn of the event loop under
+ * load; the bound keeps a stalled database from collecting unbounded writes.
+ */
+const pipelinedBatches = 4;
+
+/**
  * Makes hold decisions durable in the database by group commit: every new hold and every
  * ended hold decided while a write is in flight goes into the next transaction. Used by both
  * offer stores (embedded and Redis): whichever decided, the database is the record.
@@ -38,12 +44,18 @@ export class HoldJournal {
       logger?: Logger | undefined;
       /** The database runs off this thread: a batch starts at once (GroupCommitter). */
       writesOffThread?: boolean | undefined;
+      /**
+       * The database runs statements in the order sent (DatabaseHandle.pipelined): a batch
+       * goes at the end of each turn of the event loop without waiting for the one before.
+       */
+      pipelinedWrites?: boolean | undefined;
     },
   ) {
     this.committer = new GroupCommitter(
       (writes) => this.writeBatch(writes),
       2000,
       deps.writesOffThread === true,
+      deps.pipelinedWrites === true ? pipelinedBatches : 1,
     );
   }
 

@@ -139,78 +139,84 @@ describe('PGlite in a worker thread', () => {
   });
 });
 
-describe('transactions on the worker with BEGIN sent along with the first statement', () => {
-  let client: PGliteWorkerClient;
-  let db: Kysely<TestDatabase>;
-  const sent: Array<{ sql: string; begin: string | undefined }> = [];
+describe.each([
+  { mode: 'one statement at a time', pipelined: false },
+  { mode: 'pipelined', pipelined: true },
+])(
+  'transactions on the worker with BEGIN sent along with the first statement ($mode)',
+  ({ pipelined }) => {
+    let client: PGliteWorkerClient;
+    let db: Kysely<TestDatabase>;
+    const sent: Array<{ sql: string; begin: string | undefined }> = [];
 
-  beforeAll(async () => {
-    client = new PGliteWorkerClient();
-    await client.waitReady;
-    const query = client.query.bind(client);
-    client.query = (text, params, begin) => {
-      sent.push({ sql: text, begin });
-      return query(text, params, begin);
-    };
-    db = new Kysely<TestDatabase>({
-      dialect: new PGliteDialect(client, { deferBegin: true }),
-      plugins: [new CamelCasePlugin()],
+    beforeAll(async () => {
+      client = new PGliteWorkerClient();
+      await client.waitReady;
+      const query = client.query.bind(client);
+      client.query = (text, params, begin) => {
+        sent.push({ sql: text, begin });
+        return query(text, params, begin);
+      };
+      db = new Kysely<TestDatabase>({
+        dialect: new PGliteDialect(client, { deferBegin: true, pipelined }),
+        plugins: [new CamelCasePlugin()],
+      });
+      await sql`create table sample (id text primary key, label text not null)`.execute(db);
     });
-    await sql`create table sample (id text primary key, label text not null)`.execute(db);
-  });
-  afterAll(() => db?.destroy());
+    afterAll(() => db?.destroy());
 
-  it('commits in two round trips, and rolls back what a failed transaction wrote', async () => {
-    sent.length = 0;
-    await db.transaction().execute(async (trx) => {
-      await trx.insertInto('sample').values({ id: 'kept', label: 'x' }).execute();
+    it('commits in two round trips, and rolls back what a failed transaction wrote', async () => {
+      sent.length = 0;
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('sample').values({ id: 'kept', label: 'x' }).execute();
+      });
+      expect(sent.map((entry) => entry.begin ?? entry.sql)).toEqual(['begin', 'commit']);
+
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('sample').values({ id: 'dropped', label: 'y' }).execute();
+          await trx.insertInto('sample').values({ id: 'kept', label: 'duplicate' }).execute();
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      expect(await db.selectFrom('sample').select('id').execute()).toEqual([{ id: 'kept' }]);
     });
-    expect(sent.map((entry) => entry.begin ?? entry.sql)).toEqual(['begin', 'commit']);
 
-    await expect(
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto('sample').values({ id: 'dropped', label: 'y' }).execute();
-        await trx.insertInto('sample').values({ id: 'kept', label: 'duplicate' }).execute();
-      }),
-    ).rejects.toMatchObject({ code: '23505' });
-    expect(await db.selectFrom('sample').select('id').execute()).toEqual([{ id: 'kept' }]);
-  });
+    it('rolls back when the first statement fails, and the connection carries on', async () => {
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await trx.insertInto('sample').values({ id: 'kept', label: 'again' }).execute();
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      // Left inside a failed transaction, this would fail ("current transaction is aborted").
+      await db.insertInto('sample').values({ id: 'after', label: 'z' }).execute();
+      expect(await db.selectFrom('sample').select('id').orderBy('id').execute()).toEqual([
+        { id: 'after' },
+        { id: 'kept' },
+      ]);
+    });
 
-  it('rolls back when the first statement fails, and the connection carries on', async () => {
-    await expect(
-      db.transaction().execute(async (trx) => {
-        await trx.insertInto('sample').values({ id: 'kept', label: 'again' }).execute();
-      }),
-    ).rejects.toMatchObject({ code: '23505' });
-    // Left inside a failed transaction, this would fail ("current transaction is aborted").
-    await db.insertInto('sample').values({ id: 'after', label: 'z' }).execute();
-    expect(await db.selectFrom('sample').select('id').orderBy('id').execute()).toEqual([
-      { id: 'after' },
-      { id: 'kept' },
-    ]);
-  });
+    it('sends nothing for a transaction that ran no statement', async () => {
+      sent.length = 0;
+      await db.transaction().execute(async () => {});
+      await expect(
+        db.transaction().execute(async () => {
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(sent).toEqual([]);
+    });
 
-  it('sends nothing for a transaction that ran no statement', async () => {
-    sent.length = 0;
-    await db.transaction().execute(async () => {});
-    await expect(
-      db.transaction().execute(async () => {
-        throw new Error('changed my mind');
-      }),
-    ).rejects.toThrow('changed my mind');
-    expect(sent).toEqual([]);
-  });
-
-  it('keeps the isolation level asked for', async () => {
-    const level = await db
-      .transaction()
-      .setIsolationLevel('serializable')
-      .execute((trx) =>
-        sql<{ transactionIsolation: string }>`show transaction_isolation`.execute(trx),
-      );
-    expect(level.rows).toEqual([{ transactionIsolation: 'serializable' }]);
-  });
-});
+    it('keeps the isolation level asked for', async () => {
+      const level = await db
+        .transaction()
+        .setIsolationLevel('serializable')
+        .execute((trx) =>
+          sql<{ transactionIsolation: string }>`show transaction_isolation`.execute(trx),
+        );
+      expect(level.rows).toEqual([{ transactionIsolation: 'serializable' }]);
+    });
+  },
+);
 
 describe('PGlite in a worker thread on a data folder', () => {
   it('keeps what it wrote across a close and a reopen, on either thread', async () => {

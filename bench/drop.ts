@@ -10,6 +10,7 @@ import {
 } from './drop-scenarios.js';
 import { dropSpecs } from './drop-workload.js';
 import { defaultPostgresUrl, postgresVersion } from './postgres.js';
+import { buildRun, defaultResultsFile, recordRun } from './record.js';
 import {
   describeMachine,
   formatFindings,
@@ -17,7 +18,6 @@ import {
   formatTable,
   formatTargets,
 } from './report.js';
-import { buildRun, defaultResultsFile, recordRun } from './record.js';
 import { measureDecisionCore } from './scenarios/in-process.js';
 
 /**
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      formatMachine(machine, new Date()),
+      formatMachine(machine, ranAt, new Date()),
       `Workload per drop: ${count(options.shoppers)} shoppers over the network, ${count(options.inProcessShoppers)} in process, ${lanes} in flight; 10% retry with the same key; 30% of the burst's winners abandon, the others pay ${thinkMs} ms after winning; latecomers at ${latecomersPerSecond}/s take the units expiry gives back. Baselines: pg pool of ${options.pgClients}.`,
       '',
       formatTable(bench.rows),

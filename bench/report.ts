@@ -153,14 +153,14 @@ export function formatFindings(rows: readonly ScenarioRow[]): string[] {
   return findings;
 }
 
-export function formatMachine(machine: Machine, date: Date): string {
+export function formatMachine(machine: Machine, startedAt: Date, endedAt: Date): string {
   return [
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB`,
     `Node ${machine.node}; PostgreSQL ${machine.postgres ?? 'not reachable'}`,
     `Load average at start: ${machine.loadAtStart.map((load) => load.toFixed(2)).join(' ')}; now: ${loadavg()
       .map((load) => load.toFixed(2))
       .join(' ')}`,
-    `Run: ${date.toISOString()}`,
+    `Run: started ${startedAt.toISOString()}, ended ${endedAt.toISOString()}`,
   ].join('\n');
 }
 

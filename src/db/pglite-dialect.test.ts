@@ -42,6 +42,14 @@ class HeldClient implements PGliteClient {
 /** Lets every promise continuation that can run, run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Answers statements in order, letting each answer's continuations send what they send. */
+async function answerAll(client: HeldClient): Promise<void> {
+  while (client.inFlight > 0) {
+    client.answerNext();
+    await settle();
+  }
+}
+
 function pipelined(client: PGliteClient) {
   // biome-ignore lint/suspicious/noExplicitAny: the statements here need no table types.
   return new Kysely<any>({
@@ -106,13 +114,7 @@ describe('the pipelined PGlite dialect', () => {
     const third = db.transaction().execute((trx) => sql.raw('write c').execute(trx));
     await settle();
     expect(client.sent).toEqual(['begin', 'write a']);
-    const answerAll = async () => {
-      while (client.inFlight > 0) {
-        client.answerNext();
-        await settle();
-      }
-    };
-    await answerAll();
+    await answerAll(client);
     await Promise.all([first, second, between, third]);
     expect(client.sent).toEqual([
       'begin',
@@ -141,10 +143,7 @@ describe('the pipelined PGlite dialect', () => {
     expect(client.answerNext()).toBe('rollback');
     await expect(failing).rejects.toThrow('could not serialize');
     await settle();
-    while (client.inFlight > 0) {
-      client.answerNext();
-      await settle();
-    }
+    await answerAll(client);
     await next;
     expect(client.sent).toEqual([
       'begin',

@@ -226,6 +226,22 @@ describe('the public shopper API', () => {
     expect(hold.json()).toMatchObject({ offerId, state: 'held', quantity: 1, orderId: null });
   });
 
+  it('keeps a shopper at the per-buyer limit out of the waitlist', async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 1, perBuyerLimit: 1 });
+    expect((await claim(context.app, offerId, 'owner-of-one')).statusCode).toBe(201);
+    // Sold out for everyone, the shopper with the last unit included.
+    expect((await claim(context.app, offerId, 'owner-of-one')).json().error.code).toBe('sold_out');
+    const join = (shopper: string) =>
+      context.app.inject({
+        method: 'POST',
+        url: `/api/v1/public/offers/${offerId}/waitlist`,
+        payload: { shopper },
+      });
+    const refused = await join('owner-of-one');
+    expect([refused.statusCode, refused.json().error.code]).toEqual([409, 'limit_reached']);
+    expect((await join('someone-else')).json()).toEqual({ position: 1 });
+  });
+
   it('tells what became of a hold: paid with its order, or expired', async () => {
     const { offerId } = await liveOffer(context.app, acme, { units: 2, holdTtlSeconds: 30 });
     const paidHold = (await claim(context.app, offerId, 'payer')).json().holdId;

@@ -149,6 +149,8 @@ export class EmbeddedOfferStore implements OfferStore {
     if (book.status !== 'live')
       return { ok: false, code: book.status === 'paused' ? 'paused' : 'closed' };
     if (!book.servesMarket(market)) return { ok: false, code: 'not_in_market' };
+    // Units given back would pass over a shopper at the limit: waiting would be for nothing.
+    if (book.overLimit(shopperId, quantity)) return { ok: false, code: 'limit_reached' };
     return { ok: true, position: book.joinWaitlist(shopperId, quantity, market) };
   }
 

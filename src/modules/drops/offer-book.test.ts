@@ -131,6 +131,14 @@ describe('an offer book', () => {
     expect(book.claim(claimOf('a', 1, 0), noWrite)).toEqual({ ok: false, code: 'limit_reached' });
   });
 
+  it('answers sold_out before the per-buyer limit: a sold-out offer is sold out for everyone', () => {
+    const book = liveBook(2, { limit: 2 });
+    expect(book.claim(claimOf('a', 2, 0), noWrite).ok).toBe(true);
+    expect(book.overLimit('a', 1)).toBe(true);
+    expect(book.claim(claimOf('a', 1, 0), noWrite)).toEqual({ ok: false, code: 'sold_out' });
+    expect(book.claim(claimOf('b', 1, 0), noWrite)).toEqual({ ok: false, code: 'sold_out' });
+  });
+
   it('answers paused and closed offers clearly', () => {
     const book = liveBook(10);
     book.status = 'paused';

@@ -229,6 +229,11 @@ export class OfferBook {
     return this.unitsByShopper.get(shopperId) ?? 0;
   }
 
+  /** Whether `quantity` more units would take the shopper past the per-buyer limit. */
+  overLimit(shopperId: string, quantity: number): boolean {
+    return this.perBuyerLimit !== null && this.unitsOf(shopperId) + quantity > this.perBuyerLimit;
+  }
+
   /**
    * Decides a claim. Expired holds are returned first, so units come back at the deadline
    * even between sweeps. A repeated idempotency key gets the first answer.
@@ -275,17 +280,12 @@ export class OfferBook {
     const market = this.pools === null ? null : (request.market ?? null);
     const pool = market === null ? undefined : this.pools?.get(market);
     if (this.pools !== null && pool === undefined) return refusals.not_in_market;
-    // The shopper's units are looked up only when a limit applies.
-    if (
-      this.perBuyerLimit !== null &&
-      this.unitsOf(request.shopperId) + request.quantity > this.perBuyerLimit
-    ) {
-      return refusals.limit_reached;
-    }
     if (this.available < request.quantity) return refusals.sold_out;
     if (pool !== undefined && (pool.released || poolAvailable(pool) < request.quantity)) {
       return refusals.sold_out;
     }
+    // Sold out comes first: the shopper's units are looked up only when units are left.
+    if (this.overLimit(request.shopperId, request.quantity)) return refusals.limit_reached;
     const hold = this.addHold({
       id: request.holdId ?? randomUUID(),
       shopperId: request.shopperId,
@@ -489,8 +489,7 @@ export class OfferBook {
         continue;
       }
       this.waitlist.splice(index, 1);
-      const owned = this.unitsOf(next.shopperId);
-      if (this.perBuyerLimit !== null && owned + next.quantity > this.perBuyerLimit) continue;
+      if (this.overLimit(next.shopperId, next.quantity)) continue;
       this.promoted.push(
         this.addHold({
           id: randomUUID(),

@@ -245,9 +245,9 @@ local function decideClaim(book, now, quantity, shopper, key, offerCode, traffic
   elseif book.closesAt and now >= book.closesAt then answer = 'r:closed'
   elseif book.opensAt and now < book.opensAt then answer = 'r:not_live'
   elseif book.markets and not pool then answer = 'r:not_in_market'
-  elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
   elseif available(book) < quantity then answer = 'r:sold_out'
   elseif pool and (pool.x or poolAvailable(pool) < quantity) then answer = 'r:sold_out'
+  elseif book.limit and unitsOf(shopper) + quantity > book.limit then answer = 'r:limit_reached'
   else
     local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held', k = key,
       oc = offerCode, ts = trafficSource, m = market }

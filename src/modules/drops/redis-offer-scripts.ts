@@ -133,14 +133,16 @@ return { 1, book.org, {}, promoted }
 
 /**
  * Joins the waitlist of a live offer (as the embedded store); an offer split by market takes
- * shoppers of its markets only. ARGV: shopper, quantity, market?.
+ * shoppers of its markets only, and a shopper already at the per-buyer limit cannot wait.
+ * ARGV: shopper, quantity, market?.
  */
 const joinWaitlist = `
-local state = redis.call('HMGET', stateKey, 'status', 'markets')
-local status, markets = state[1], state[2]
+local state = redis.call('HMGET', stateKey, 'status', 'markets', 'limit')
+local status, markets, limit = state[1], state[2], tonumber(state[3])
 if not status then return false end
 if status == 'paused' then return 'paused' end
 if status ~= 'live' then return 'closed' end
+if limit and unitsOf(ARGV[1]) + tonumber(ARGV[2]) > limit then return 'limit_reached' end
 if not markets then return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1]) end
 local market = optional(ARGV[3])
 if not market or not cjson.decode(markets)[market] then return 'not_in_market' end

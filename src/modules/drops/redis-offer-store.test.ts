@@ -548,6 +548,8 @@ describe.skipIf(skip)('the Redis offer store', () => {
               expect(answer).toEqual({ ok: false, code });
             } else if (!book.servesMarket(market)) {
               expect(answer).toEqual({ ok: false, code: 'not_in_market' });
+            } else if (book.overLimit(shopper, step.quantity)) {
+              expect(answer).toEqual({ ok: false, code: 'limit_reached' });
             } else {
               const position = book.joinWaitlist(shopper, step.quantity, market);
               expect(answer).toEqual({ ok: true, position });

@@ -5,6 +5,7 @@ import {
   peakOccupancy,
   percentile,
   ratio,
+  reportedRound,
   retriesClaim,
   summarizeLatencies,
 } from './drop-workload.js';
@@ -89,5 +90,29 @@ describe('ratio', () => {
   it('shows a dash when a figure is missing', () => {
     expect(ratio(null, 1000)).toBe('-');
     expect(ratio(1000, 0)).toBe('-');
+  });
+});
+
+describe('the reported round of a drop measured several times', () => {
+  const clean = (reserved: number) => ({
+    reserved,
+    sold: reserved,
+    held: 0,
+    peakCommitted: reserved,
+    problems: [],
+  });
+
+  it('is the median by rate', () => {
+    const rounds = [900, 1200, 1000].map((rate) => ({ rate, audit: clean(200) }));
+    expect(reportedRound(rounds).rate).toBe(1000);
+    expect(reportedRound(rounds.slice(0, 2)).rate).toBe(900);
+  });
+
+  it('is the round that oversold, however fast the others were', () => {
+    const oversold = { rate: 2000, audit: { ...clean(200), sold: 203 } };
+    const rounds = [{ rate: 900, audit: clean(200) }, oversold, { rate: 1000, audit: clean(200) }];
+    expect(reportedRound(rounds)).toBe(oversold);
+    const problem = { rate: 100, audit: { ...clean(200), problems: ['order without hold'] } };
+    expect(reportedRound([{ rate: 900, audit: clean(200) }, problem])).toBe(problem);
   });
 });

@@ -142,6 +142,30 @@ export function oversoldUnits(audit: InventoryAudit): number {
   );
 }
 
+/**
+ * The round a row reports when a drop is measured several times: the one with the median rate
+ * (the lower middle of an even count), unless a round broke the books; then the worst of
+ * those, so a single oversold round is never hidden behind a clean median.
+ */
+export function reportedRound<T extends { rate: number; audit: InventoryAudit | null }>(
+  rounds: readonly T[],
+): T {
+  if (rounds.length === 0) throw new Error('no rounds to report');
+  const broken = rounds.filter(
+    (round) =>
+      round.audit !== null && (oversoldUnits(round.audit) > 0 || round.audit.problems.length > 0),
+  );
+  if (broken.length > 0) {
+    return broken.reduce((worst, round) =>
+      oversoldUnits(round.audit as InventoryAudit) > oversoldUnits(worst.audit as InventoryAudit)
+        ? round
+        : worst,
+    );
+  }
+  const sorted = [...rounds].sort((a, b) => a.rate - b.rate);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
+
 /** How a figure compares with a reference: "0.42x", or "-" when either is missing. */
 export function ratio(value: number | null, reference: number | null): string {
   if (value === null || reference === null || !(reference > 0)) return '-';

@@ -9,7 +9,8 @@ const root = join(import.meta.dirname, '..');
 function forkBench(file: string, env: Record<string, string> = {}): ChildProcess {
   return fork(join(root, 'bench', file), [], {
     cwd: root,
-    execArgv: ['--import', 'tsx'],
+    // --expose-gc: the load generator collects its preparation's garbage before the clock.
+    execArgv: ['--expose-gc', '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

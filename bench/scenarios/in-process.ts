@@ -10,7 +10,7 @@ import {
   type StoreClaimOutcome,
 } from '../../src/modules/drops/index.js';
 import { createServices, type Services } from '../../src/services.js';
-import { clientSideAudit, type DropResult, runDrop } from '../drop-runner.js';
+import { clientSideAudit, type DropResult, flat, runDrop } from '../drop-runner.js';
 import {
   type ClaimAnswer,
   type DropSpec,
@@ -95,8 +95,10 @@ export function measureDecisionCore(shoppers: number, reserved: number): number 
     perBuyerLimit: 2,
     holdTtlMs: 60_000,
   });
-  const ids = Array.from({ length: shoppers }, (_, index) => `core-shopper-${index}`);
-  const keys = Array.from({ length: shoppers }, (_, index) => `core-key-${index}`);
+  const ids = Array.from({ length: shoppers }, (_, index) => flat(`core-shopper-${index}`));
+  const keys = Array.from({ length: shoppers }, (_, index) => flat(`core-key-${index}`));
+  // As the driver does: the preparation's garbage is not the decisions' to collect.
+  (globalThis as { gc?: () => void }).gc?.();
   // One writer for every claim, as the embedded store passes its books: no closure per claim.
   const durable = Promise.resolve();
   const write = () => durable;
@@ -117,8 +119,9 @@ export function measureDecisionCore(shoppers: number, reserved: number): number 
 }
 
 /**
- * Mydrop embedded in the process: the real services on an in-memory PGlite, holds written
- * through the engine's group commit, checkouts through the sandbox payment provider.
+ * Mydrop embedded in the process: the real services on an in-memory PGlite in its worker
+ * thread (the default of `mydrop start`), holds written through the engine's group commit,
+ * checkouts through the sandbox payment provider.
  */
 export class EmbeddedMydrop {
   private constructor(
@@ -129,10 +132,13 @@ export class EmbeddedMydrop {
   ) {}
 
   static async open(): Promise<EmbeddedMydrop> {
-    const database = await openDatabase({});
+    // As `mydrop start` runs by default: PGlite in its worker thread, statements pipelined.
+    const database = await openDatabase({ pgliteThread: 'worker' });
     await migrateToLatest(database.db);
     const services = createServices({
       db: database.db,
+      databaseOffThread: database.offThread,
+      databasePipelined: database.pipelined,
       clock: systemClock,
       secret: randomSecret(48),
       passwordCost: { N: 1024, r: 8, p: 1 },

@@ -4,6 +4,7 @@ import {
   type BenchOptions,
   ceilingDrop,
   DropBench,
+  httpRounds,
   lanes,
   latecomersPerSecond,
   thinkMs,
@@ -83,13 +84,18 @@ async function main(): Promise<void> {
   progress(
     `Mydrop drop benchmark: ${count(options.shoppers)} shoppers per drop over the network, ${count(options.inProcessShoppers)} in process, ${lanes} at a time`,
   );
-  await bench.runCeilings();
-  await bench.runInProcess();
-  if (bench.wants('http-pglite')) {
-    await bench.runOverHttp('http-pglite', 'Mydrop embedded, over HTTP (PGlite)');
+  try {
+    await bench.runCeilings();
+    await bench.runInProcess();
+    if (bench.wants('http-pglite')) {
+      const name = 'Mydrop embedded, over HTTP (PGlite)';
+      await bench.runOverHttp('http-pglite', name, undefined, {}, httpRounds);
+    }
+    if (bench.wants('redis')) await bench.runRedis(postgres !== null);
+    await bench.runPostgres(postgres !== null);
+  } finally {
+    await bench.close();
   }
-  if (bench.wants('redis')) await bench.runRedis(postgres !== null);
-  await bench.runPostgres(postgres !== null);
   await bench.runMedusa(postgres !== null);
   measureDecisionCore(options.shoppers, ceilingDrop.units); // warm-up
   const core = measureDecisionCore(options.inProcessShoppers, ceilingDrop.units);

@@ -97,16 +97,16 @@ describe('a recorded benchmark run', () => {
   const folder = mkdtempSync(join(tmpdir(), 'mydrop-bench-record-'));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  const run = () =>
-    buildRun({
-      ranAt: new Date('2026-12-01T22:00:00Z'),
-      machine,
-      shoppers: 20_000,
-      inProcessShoppers: 200_000,
-      lanes: 256,
-      rows,
-      decisionCorePerSecond: 1_100_000,
-    });
+  const runInput = {
+    ranAt: new Date('2026-12-01T22:00:00Z'),
+    machine,
+    shoppers: 20_000,
+    inProcessShoppers: 200_000,
+    lanes: 256,
+    rows,
+    decisionCorePerSecond: 1_100_000,
+  };
+  const run = () => buildRun(runInput);
 
   it('carries the table figures, ratios and targets, and null for what was not measured', () => {
     const recorded = run();
@@ -135,6 +135,21 @@ describe('a recorded benchmark run', () => {
       expect.objectContaining({
         label: 'In process >= 1,000,000 decisions/s',
         verdict: 'not measured',
+      }),
+    );
+  });
+
+  it("divides a row paired with a bare drop by that drop, not by the run's ceiling row", () => {
+    const paired = rows.map((row) =>
+      row.key === 'http-pglite' ? { ...row, ceilingPerSecond: 25_000 } : row,
+    );
+    const recorded = buildRun({ ...runInput, rows: paired });
+    expect(recorded.rows[1]).toMatchObject({ decisionsPerSecond: 15_000, vsCeiling: 0.6 });
+    expect(recorded.targets).toContainEqual(
+      expect.objectContaining({
+        label: 'Embedded over HTTP >= 0.7x bare node:http',
+        detail: '0.60x (15,000/s vs 25,000/s just before it)',
+        verdict: 'missed',
       }),
     );
   });

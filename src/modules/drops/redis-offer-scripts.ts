@@ -142,10 +142,13 @@ local status, markets, limit = state[1], state[2], tonumber(state[3])
 if not status then return false end
 if status == 'paused' then return 'paused' end
 if status ~= 'live' then return 'closed' end
+local market = nil
+if markets then
+  market = optional(ARGV[3])
+  if not market or not cjson.decode(markets)[market] then return 'not_in_market' end
+end
 if limit and unitsOf(ARGV[1]) + tonumber(ARGV[2]) > limit then return 'limit_reached' end
-if not markets then return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1]) end
-local market = optional(ARGV[3])
-if not market or not cjson.decode(markets)[market] then return 'not_in_market' end
+if not market then return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1]) end
 return redis.call('RPUSH', waitKey, ARGV[2] .. '@' .. market .. '|' .. ARGV[1])
 `;
 

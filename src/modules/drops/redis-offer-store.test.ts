@@ -368,6 +368,17 @@ describe.skipIf(skip)('the Redis offer store', () => {
           { type: 'close' },
         ],
       ],
+      // A shopper over the limit and outside the offer's markets: the market is answered first.
+      [
+        1,
+        1,
+        null,
+        [0],
+        [
+          { type: 'waitlist', shopper: 0, quantity: 2, market: 1 },
+          { type: 'checkout', pick: 0, ending: 'pay' },
+        ],
+      ],
     ];
 
     it('gives the same answers and counts as the offer book for any sequence', async () => {

@@ -22,9 +22,18 @@ import type { Services } from '../services.js';
 import { accountRoutes } from '../workflows/account.routes.js';
 import { Authenticator } from './authenticate.js';
 import { registerConsole } from './console-assets.js';
+import { DirectRoutes } from './direct-routes.js';
 import { installErrorHandling } from './error-handler.js';
+import { parseJsonBody } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
 import type { Routes } from './route-context.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The routes answered ahead of Fastify's pipeline (`served` counts their answers). */
+    directRoutes: DirectRoutes;
+  }
+}
 
 export interface AppOptions {
   services: Services;
@@ -62,10 +71,11 @@ const routeModules: Routes[] = [
  * `Connection: close`, so keep-alive clients do not hold the process open until their idle
  * timeout.
  */
-function closeConnectionsWhenDraining(app: FastifyInstance): void {
+function closeConnectionsWhenDraining(app: FastifyInstance, direct: DirectRoutes): void {
   let draining = false;
   app.addHook('preClose', async () => {
     draining = true;
+    direct.drain();
   });
   // A callback hook: an async one would cost every response a promise.
   app.addHook('onSend', (_request, reply, payload, done) => {
@@ -74,18 +84,32 @@ function closeConnectionsWhenDraining(app: FastifyInstance): void {
   });
 }
 
+const bodyLimit = 1024 * 1024;
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const direct = new DirectRoutes(options.logger, { bodyLimit });
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     trustProxy: options.trustProxy,
-    bodyLimit: 1024 * 1024,
+    bodyLimit,
     // Keep-alive sockets are closed on shutdown; requests in flight still finish.
     forceCloseConnections: 'idle',
+    serverFactory: direct.serverFactory(),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The direct routes read bodies with the same parser.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.decorate('directRoutes', direct);
   installErrorHandling(app);
-  closeConnectionsWhenDraining(app);
+  closeConnectionsWhenDraining(app, direct);
   await app.register(cookie);
   await registerOpenApi(app, options.version);
 
@@ -116,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services: options.services,
     auth: new Authenticator(options.services),
     baseUrl: options.baseUrl,
+    direct,
   };
   for (const register of routeModules) register(app, context);
   await registerConsole(app, options.consoleDistDir);

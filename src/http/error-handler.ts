@@ -13,7 +13,7 @@ export function errorBody(error: AppError): ErrorBody {
   return { error: { code: error.code, message: error.message, details: error.details } };
 }
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath?: string;
   message?: string;
 }
@@ -23,14 +23,25 @@ function fieldName(context: string | undefined, instancePath: string | undefined
   return [context, path].filter(Boolean).join('.');
 }
 
-function fromValidation(error: FastifyError): AppError {
-  const context = (error as FastifyError & { validationContext?: string }).validationContext;
-  const issues = ((error.validation ?? []) as ValidationIssue[]).map((issue) => ({
+/**
+ * The 400 for a request part that failed its schema (`context`: params, body, querystring or
+ * headers), naming each field and its problem.
+ */
+export function validationFailure(
+  context: string | undefined,
+  validation: readonly ValidationIssue[],
+): AppError {
+  const issues = validation.map((issue) => ({
     field: fieldName(context, issue.instancePath),
     message: issue.message ?? 'is invalid',
   }));
   const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
   return new AppError('invalid', summary || 'The request is invalid', { issues });
+}
+
+function fromValidation(error: FastifyError): AppError {
+  const context = (error as FastifyError & { validationContext?: string }).validationContext;
+  return validationFailure(context, (error.validation ?? []) as ValidationIssue[]);
 }
 
 const frameworkCodes: Record<number, ErrorCode> = {
@@ -58,20 +69,38 @@ export function toAppError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/** An error as the API answers it: status, body, the headers it needs, and whether it is ours. */
+export interface ErrorAnswer {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+  /** A 5xx or an error nobody expected: it is logged with its stack. */
+  fault: boolean;
+}
+
+export function errorAnswer(error: unknown): ErrorAnswer {
+  const appError =
+    typeof error === 'object' && error !== null ? toAppError(error as FastifyError) : undefined;
+  if (!appError || statusForCode(appError.code) >= 500) {
+    const failure = appError ?? new AppError('internal', 'Something went wrong on our side');
+    return {
+      status: statusForCode(failure.code),
+      body: errorBody(failure),
+      headers: {},
+      fault: true,
+    };
+  }
+  const headers: Record<string, string> = {};
+  if (appError.code === 'rate_limited' && typeof appError.details.retryAfterSeconds === 'number') {
+    headers['retry-after'] = String(appError.details.retryAfterSeconds);
+  }
+  return { status: statusForCode(appError.code), body: errorBody(appError), headers, fault: false };
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const appError = toAppError(error);
-    if (!appError || statusForCode(appError.code) >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      const failure = appError ?? new AppError('internal', 'Something went wrong on our side');
-      return reply.status(statusForCode(failure.code)).send(errorBody(failure));
-    }
-    if (
-      appError.code === 'rate_limited' &&
-      typeof appError.details.retryAfterSeconds === 'number'
-    ) {
-      reply.header('retry-after', String(appError.details.retryAfterSeconds));
-    }
-    return reply.status(statusForCode(appError.code)).send(errorBody(appError));
+    const answer = errorAnswer(error);
+    if (answer.fault) request.log.error({ err: error }, 'request failed');
+    return reply.status(answer.status).headers(answer.headers).send(answer.body);
   });
 }

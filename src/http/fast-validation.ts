@@ -1,5 +1,6 @@
 import type { FastifySchemaCompiler } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import { type ValidationIssue, validationFailure } from './error-handler.js';
 
 type HttpPart = 'body' | 'params' | 'querystring' | 'headers';
 type ZodRouteSchema = Parameters<typeof validatorCompiler>[0];
@@ -26,5 +27,26 @@ export function fastPathValidator<Schema>(
     const fast = checks[route.httpPart as HttpPart];
     if (!fast) return viaZod;
     return (data) => fast(data) ?? viaZod(data);
+  };
+}
+
+/**
+ * The same check for a direct route (src/http/direct-routes.ts), which Fastify does not
+ * validate: answers the part as Fastify would hand it to the route's handler, or throws the
+ * 400 Fastify's validation of that part would have answered.
+ */
+export function directValidator(
+  part: HttpPart,
+  schema: ZodRouteSchema['schema'],
+  fast: FastCheck,
+): (data: unknown) => unknown {
+  const viaZod = validatorCompiler({ schema, httpPart: part, method: 'POST', url: '' });
+  return (data) => {
+    const checked = fast(data);
+    if (checked === true) return data;
+    if (checked) return checked.value;
+    const result = viaZod(data) as { value?: unknown; error?: ValidationIssue[] };
+    if (result.error) throw validationFailure(part, result.error);
+    return result.value;
   };
 }

@@ -4,11 +4,14 @@ import { z } from 'zod';
 import { roles } from '../modules/access/index.js';
 import type { Services } from '../services.js';
 import type { Authenticator } from './authenticate.js';
+import type { DirectRoutes } from './direct-routes.js';
 
 export interface RouteContext {
   services: Services;
   auth: Authenticator;
   baseUrl: string;
+  /** Routes answered ahead of Fastify's pipeline (each also registered with Fastify). */
+  direct: DirectRoutes;
 }
 
 export type Routes = (app: FastifyInstance, context: RouteContext) => void;

@@ -79,3 +79,5 @@ server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   process.send?.({ port: typeof address === 'object' && address ? address.port : 0 });
 });
+// Stopped with SIGTERM: exit cleanly, so a CPU profile (BENCH_SERVER_CPU_PROF) is written.
+process.on('SIGTERM', () => process.exit(0));

@@ -6,11 +6,15 @@ import type { LoadReply, LoadRequest } from './load-generator.js';
 const root = join(import.meta.dirname, '..');
 
 /** Starts one of the benchmark's TypeScript files as a process of its own. */
-function forkBench(file: string, env: Record<string, string> = {}): ChildProcess {
+function forkBench(
+  file: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): ChildProcess {
   return fork(join(root, 'bench', file), [], {
     cwd: root,
     // --expose-gc: the load generator collects its preparation's garbage before the clock.
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', ...nodeArgs, '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -45,7 +49,10 @@ export interface BareServer {
 
 /** The bare node:http ceiling, in its own process. */
 export async function startBareServer(units: number): Promise<BareServer> {
-  const child = forkBench('bare-server.ts', { BENCH_UNITS: String(units) });
+  // `BENCH_SERVER_CPU_PROF=<folder>` profiles the bare server too, to compare with Mydrop's.
+  const profile = process.env.BENCH_SERVER_CPU_PROF;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const child = forkBench('bare-server.ts', { BENCH_UNITS: String(units) }, nodeArgs);
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));

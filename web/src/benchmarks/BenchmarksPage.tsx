@@ -2,8 +2,8 @@ import './benchmarks.css';
 import { useQuery } from '../api/useQuery';
 import { EmptyState, ErrorMessage, Loading, PageHeader } from '../common/feedback';
 import { formatDateTime, formatNumber } from '../common/format';
-import { type BenchRun, type BenchRuns, dropRunsPath, type Verdict } from './benchmarksApi';
 import { formatRate } from './benchmarkFormat';
+import { type BenchRun, type BenchRuns, dropRunsPath, type Verdict } from './benchmarksApi';
 import { CeilingRatioChart, DecisionsChart, HistoryOfRuns, LatencyChart } from './DropCharts';
 import { ResultsTable } from './ResultsTable';
 

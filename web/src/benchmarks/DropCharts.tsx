@@ -1,5 +1,6 @@
 import { formatDateTime } from '../common/format';
 import { BarChart, type ChartBar, type ChartGroup } from './BarChart';
+import { chartLabel, formatMs, formatRate, formatRatio } from './benchmarkFormat';
 import {
   type BenchRow,
   type BenchRun,
@@ -9,7 +10,6 @@ import {
   httpCeilingTarget,
   p99TargetMs,
 } from './benchmarksApi';
-import { chartLabel, formatMs, formatRate, formatRatio } from './benchmarkFormat';
 import { HistoryChart } from './HistoryChart';
 import { formatDurationTick, formatRateTick, linearScale, logScale, type Scale } from './scales';
 

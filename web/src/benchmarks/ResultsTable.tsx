@@ -1,5 +1,5 @@
-import type { BenchRow } from './benchmarksApi';
 import { formatCount, formatMs, formatRate, formatRatio, formatSeconds } from './benchmarkFormat';
+import type { BenchRow } from './benchmarksApi';
 
 /** Oversold units: a ceiling's are the shoppers' own count, every other row's the database's. */
 function Oversold({ row }: { row: BenchRow }) {

@@ -12,10 +12,10 @@ import { parseJsonBody } from './json-body.js';
 
 /** A request a direct route takes: what Fastify would have handed its route's handler. */
 export interface DirectRequest {
-  /** The groups the route's pattern captured from the URL, in order. */
-  params: readonly string[];
+  /** The groups the route's pattern captured from the URL, in order (undefined if absent). */
+  params: readonly (string | undefined)[];
   headers: IncomingHttpHeaders;
-  /** The body, parsed as JSON. */
+  /** The body, parsed as JSON (undefined for a GET). */
   body: unknown;
 }
 
@@ -30,9 +30,14 @@ export interface DirectAnswer {
 export type DirectHandler = (request: DirectRequest) => DirectAnswer | Promise<DirectAnswer>;
 
 interface DirectRoute {
-  method: string;
+  method: 'GET' | 'POST';
   pattern: RegExp;
   handle: DirectHandler;
+}
+
+function bodiless(headers: IncomingHttpHeaders): boolean {
+  const length = headers['content-length'];
+  return headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }
 
 /** Bodies larger than this go through Fastify: a direct route's body is a few hundred bytes. */
@@ -41,9 +46,11 @@ const jsonContentType = 'application/json; charset=utf-8';
 
 /**
  * Routes answered straight from node:http, ahead of Fastify's request pipeline, for the few
- * requests a drop sends by the hundred thousand (the public claim). Each is also registered
+ * requests a drop sends by the hundred thousand (the public claim, and the offer's live state
+ * every viewer's page and overlay polls). Each is also registered
  * with Fastify, which documents it, serves `inject` and answers every request the direct route
- * declines without reading it: another method, content type or encoding, a body over 16 KiB,
+ * declines without reading it: another method, content type or encoding, a body over 16 KiB
+ * (any body on a GET),
  * a URL the pattern does not match, and everything while the server shuts down. What a direct
  * route answers is what its Fastify twin would: the same JSON parser (json-body.ts), the same
  * validation (`directValidator`) and the same error bodies (`errorAnswer`).
@@ -74,6 +81,11 @@ export class DirectRoutes {
     this.routes.push({ method: 'POST', pattern, handle });
   }
 
+  /** Answers GETs without a body whose URL (path and query) matches `pattern`. */
+  get(pattern: RegExp, handle: DirectHandler): void {
+    this.routes.push({ method: 'GET', pattern, handle });
+  }
+
   /** From now on Fastify answers every request (503 while it closes), and answers close. */
   drain(): void {
     this.draining = true;
@@ -101,8 +113,15 @@ export class DirectRoutes {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(url);
       if (!match) continue;
+      // Groups the URL did not have (an optional query) are undefined.
+      const params = match.slice(1);
+      if (route.method === 'GET') {
+        if (!bodiless(request.headers)) return false;
+        this.answer(route, params, request, response, undefined);
+        return true;
+      }
       if (!this.takesBody(request.headers)) return false;
-      this.read(route, match.slice(1), request, response);
+      this.read(route, params, request, response);
       return true;
     }
     return false;
@@ -122,7 +141,7 @@ export class DirectRoutes {
 
   private read(
     route: DirectRoute,
-    params: string[],
+    params: (string | undefined)[],
     request: IncomingMessage,
     response: ServerResponse,
   ): void {
@@ -137,14 +156,15 @@ export class DirectRoutes {
 
   private answer(
     route: DirectRoute,
-    params: string[],
+    params: (string | undefined)[],
     request: IncomingMessage,
     response: ServerResponse,
-    text: string,
+    text: string | undefined,
   ): void {
     let answer: DirectAnswer | Promise<DirectAnswer>;
     try {
-      answer = route.handle({ params, headers: request.headers, body: parseJsonBody(text) });
+      const body = text === undefined ? undefined : parseJsonBody(text);
+      answer = route.handle({ params, headers: request.headers, body });
     } catch (error) {
       answer = this.failed(request, error);
     }

@@ -12,12 +12,14 @@ import {
 interface Answer {
   status: number;
   contentType: string | null;
+  cacheControl: string | null;
   body: unknown;
 }
 
 interface Request {
+  method?: 'GET' | 'POST';
   url: string;
-  body: string;
+  body?: string;
   headers?: Record<string, string>;
 }
 
@@ -53,30 +55,34 @@ describe('the claim route answered directly from node:http', () => {
   /** Over the socket; `direct` says whether the direct route answered it. */
   async function overSocket(request: Request): Promise<Answer & { direct: boolean }> {
     const before = context.app.directRoutes.served;
+    const method = request.method ?? 'POST';
     const response = await fetch(`${origin}${request.url}`, {
-      method: 'POST',
-      headers: request.headers ?? json,
-      body: request.body,
+      method,
+      headers: request.headers ?? (method === 'GET' ? {} : json),
+      ...(request.body === undefined ? {} : { body: request.body }),
     });
     const body = parse(await response.text());
     return {
       status: response.status,
       contentType: response.headers.get('content-type'),
+      cacheControl: response.headers.get('cache-control'),
       body,
       direct: context.app.directRoutes.served > before,
     };
   }
 
   async function throughFastify(request: Request): Promise<Answer> {
+    const method = request.method ?? 'POST';
     const response = await context.app.inject({
-      method: 'POST',
+      method,
       url: request.url,
-      headers: request.headers ?? json,
-      payload: request.body,
+      headers: request.headers ?? (method === 'GET' ? {} : json),
+      ...(request.body === undefined ? {} : { payload: request.body }),
     });
     return {
       status: response.statusCode,
       contentType: String(response.headers['content-type'] ?? '') || null,
+      cacheControl: String(response.headers['cache-control'] ?? '') || null,
       body: parse(response.body),
     };
   }
@@ -104,6 +110,7 @@ describe('the claim route answered directly from node:http', () => {
     expect(first).toEqual({
       status: 201,
       contentType: 'application/json; charset=utf-8',
+      cacheControl: null,
       body: { holdId: expect.any(String), expiresAt: '2026-11-22T18:10:00.000Z' },
       direct: true,
     });
@@ -195,6 +202,37 @@ describe('the claim route answered directly from node:http', () => {
     // Nothing was claimed by any of them.
     const offer = await context.app.inject({ url: `/api/v1/public/offers/${offerId}` });
     expect(offer.json().stockLeft).toBe(5);
+  });
+
+  it("answers the offer's live state the same way, with and without a market", async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 5 });
+    const url = `/api/v1/public/offers/${offerId}`;
+    const live = await sameBothWays({ method: 'GET', url }, true);
+    expect(live).toMatchObject({
+      status: 200,
+      cacheControl: 'no-store',
+      body: { id: offerId, state: 'live', stockLeft: 5, startsAt: null, market: null },
+    });
+    await claim(context.app, offerId, 'shopper-1', { quantity: 2 });
+    const after = await sameBothWays({ method: 'GET', url: `${url}?market=fr` }, true);
+    expect(after.body).toMatchObject({ stockLeft: 3, market: null });
+
+    const cases: Array<[Request, number, boolean]> = [
+      [{ method: 'GET', url: `${url}?market=France` }, 400, true],
+      [{ method: 'GET', url: `${url}?market=` }, 400, true],
+      [{ method: 'GET', url: '/api/v1/public/offers/not-a-uuid' }, 400, true],
+      [
+        { method: 'GET', url: '/api/v1/public/offers/00000000-0000-4000-8000-000000000000' },
+        404,
+        true,
+      ],
+      [{ method: 'GET', url: `${url}?market=fr&market=de` }, 400, false],
+      [{ method: 'GET', url: `${url}?utm=stream` }, 200, false],
+      [{ method: 'GET', url: `${url}/` }, 404, false],
+    ];
+    for (const [request, status, direct] of cases) {
+      expect((await sameBothWays(request, direct)).status, request.url).toBe(status);
+    }
   });
 
   it('leaves to Fastify what it does not handle, with Fastify answering it', async () => {

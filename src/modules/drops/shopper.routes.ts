@@ -124,6 +124,29 @@ export const claimChecks = {
 } satisfies Record<string, FastCheck>;
 
 const jsonContentType = 'application/json; charset=utf-8';
+/** The offer's state changes by the second: no cache may keep it. */
+const noStore = { 'cache-control': 'no-store' };
+
+const offerQuery = z.object({
+  market: market.optional().meta({
+    description: 'Counts stock for this market (offers reserved per market)',
+  }),
+});
+
+/** The offer query as zod would parse it, for the well-formed market codes pages send. */
+const offerQueryCheck: FastCheck = (data) => {
+  const code = (data as { market?: unknown } | null)?.market;
+  if (code === undefined) return { value: {} };
+  return typeof code === 'string' && marketPattern.test(code)
+    ? { value: { market: code.toUpperCase() } }
+    : undefined;
+};
+
+/**
+ * The offer URLs as Fastify routes them, without a query or with only a plain `market`, whose
+ * id needs no decoding: the direct route's pattern. Anything else goes to Fastify.
+ */
+export const offerUrl = /^\/api\/v1\/public\/offers\/([^/?#%]{1,100})(?:\?market=([^&#%+=]*))?$/;
 
 /**
  * The claim route's URLs as Fastify routes them (with or without a query string) whose offer id
@@ -181,6 +204,7 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
   const api = typed(app);
   const { shopper } = services;
   const refusals = new RefusalBodies();
+  const checkParams = directValidator('params', offerParams, claimChecks.params);
 
   const answerOf = (
     offerId: string,
@@ -200,6 +224,15 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
       const details = found ? { offerId, fallbackOfferId: found.offerId } : { offerId };
       return { status: 409, body: JSON.stringify({ error: { code, message, details } }) };
     });
+  };
+
+  /** The offer's live state as JSON, for the Fastify route and its direct twin alike. */
+  const describe = async (
+    offerId: string,
+    marketCode: string | undefined,
+  ): Promise<DirectAnswer> => {
+    const view = await shopper.describeOffer(offerId, marketCode ?? null);
+    return { status: 200, body: JSON.stringify(view), headers: noStore };
   };
 
   /**
@@ -226,19 +259,27 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
         tags: ['shopper'],
         summary: 'Live state of an offer: price, stock left, countdown, urgency messages',
         params: offerParams,
-        querystring: z.object({
-          market: market.optional().meta({
-            description: 'Counts stock for this market (offers reserved per market)',
-          }),
-        }),
+        querystring: offerQuery,
         response: { 200: publicOffer, 400: errorResponse, 404: errorResponse },
       },
     },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store');
-      return shopper.describeOffer(request.params.offerId, request.query.market ?? null);
+      const answer = await describe(request.params.offerId, request.query.market);
+      (reply as FastifyReply)
+        .headers(answer.headers ?? {})
+        .header('content-type', jsonContentType)
+        .send(answer.body);
     },
   );
+
+  // The same route ahead of Fastify's pipeline: every viewer's page and overlay polls it.
+  const checkOfferQuery = directValidator('querystring', offerQuery, offerQueryCheck);
+  direct.get(offerUrl, async (request) => {
+    const params = checkParams({ offerId: request.params[0] }) as z.output<typeof offerParams>;
+    const marketCode = request.params[1];
+    const query = checkOfferQuery(marketCode === undefined ? {} : { market: marketCode });
+    return describe(params.offerId, (query as z.output<typeof offerQuery>).market);
+  });
 
   api.post(
     '/api/v1/public/offers/:offerId/claims',
@@ -280,7 +321,6 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
   );
 
   // The same route ahead of Fastify's pipeline: a drop sends it by the hundred thousand.
-  const checkParams = directValidator('params', offerParams, claimChecks.params);
   const checkBody = directValidator('body', claimBody, claimChecks.body);
   const checkHeaders = directValidator('headers', idempotencyHeaders, claimChecks.headers);
   direct.post(claimUrl, (request) => {

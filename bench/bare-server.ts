@@ -4,11 +4,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 /**
  * The HTTP ceiling: a bare node:http server answering the same requests as Mydrop's public
  * claim and checkout endpoints (parse the JSON body, count units down, remember each key's
- * answer, answer 201 or 409 in JSON) with nothing else. Run as its own process.
+ * answer, answer 201 or 409 in JSON) and its offer state (`GET`, for `npm run bench:poll`)
+ * with nothing else. Run as its own process.
  */
 interface Answer {
   status: number;
   body: string;
+  /** The offer's state: `cache-control: no-store`, as Mydrop answers it. */
+  noStore?: boolean;
 }
 
 const reserved = Number(process.env.BENCH_UNITS ?? 200);
@@ -26,18 +29,53 @@ const soldOut: Answer = {
   }),
 };
 
-function send(response: ServerResponse, status: number, body: string): void {
-  response.writeHead(status, {
+function send(response: ServerResponse, { status, body, noStore }: Answer): void {
+  const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-  });
+  };
+  if (noStore) headers['cache-control'] = 'no-store';
+  response.writeHead(status, headers);
   response.end(body);
 }
 
 const notFound: Answer = { status: 404, body: '{}' };
 
+/**
+ * An offer's live state as Mydrop's public offer route answers it (the same fields, the same
+ * size), built and serialised per request: the ceiling of `npm run bench:poll`.
+ */
+function offerState(offerId: string): Answer {
+  const stockLeft = unitsLeft.get(offerId) ?? reserved;
+  const view = {
+    id: offerId,
+    title: 'Glow Serum live drop',
+    kind: 'single_sku',
+    state: stockLeft > 0 ? 'live' : 'sold_out',
+    price: 1900,
+    currency: 'EUR',
+    priceTiers: [],
+    stockLeft,
+    lowStock: stockLeft > 0 && stockLeft <= 20,
+    startsAt: null,
+    endsAt: null,
+    endsWithStream: true,
+    perBuyerLimit: 2,
+    holdTtlSeconds: 600,
+    messages: ['First 100 orders get a Silk Sleep Mask', 'Ends when the stream closes'],
+    items: [{ title: 'Glow Serum 30 ml', skuCode: 'GLOW-30', quantity: 1 }],
+    fallback: null,
+    markets: [],
+    market: null,
+  };
+  return { status: 200, body: JSON.stringify(view), noStore: true };
+}
+
 function decide(request: IncomingMessage, text: string): Answer {
   const url = request.url ?? '';
+  if (request.method === 'GET' && url.startsWith('/api/v1/public/offers/')) {
+    return offerState(url.split('/')[5] ?? '');
+  }
   if (request.method !== 'POST') return notFound;
   if (url.endsWith('/checkout')) {
     JSON.parse(text);
@@ -69,8 +107,7 @@ const server = createServer((request, response) => {
     text += chunk;
   });
   request.on('end', () => {
-    const { status, body } = decide(request, text);
-    send(response, status, body);
+    send(response, decide(request, text));
   });
 });
 // Like Fastify's default, so idle keep-alive connections survive the pauses between phases.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
-import { claimChecks, claimRequest } from './shopper.routes.js';
+import { claimChecks, claimRequest, offerQuery, offerQueryCheck } from './shopper.routes.js';
 
 type Part = keyof typeof claimRequest;
 
@@ -110,6 +110,34 @@ describe('the claim route fast validation', () => {
       fc.property(field, (key) =>
         expectSameAsZod('headers', key === undefined ? {} : { 'idempotency-key': key }),
       ),
+    );
+  });
+
+  it("checks the offer state's market query as zod does", () => {
+    const viaZodQuery = validatorCompiler({
+      schema: offerQuery,
+      method: 'GET',
+      url: '/api/v1/public/offers/:offerId',
+      httpPart: 'querystring',
+    });
+    const code = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      fc.constantFrom('fr', 'FR', 'fR', 'f1', 'fra', '', ' fr', 'é'),
+      fc.stringMatching(/^[A-Za-z]{2}$/),
+    );
+    fc.assert(
+      fc.property(fc.option(code, { nil: undefined }), (market) => {
+        const query = market === undefined ? {} : { market };
+        const fast = offerQueryCheck(query);
+        const zod = viaZodQuery(query) as { value?: unknown; error?: unknown };
+        if (fast === undefined) {
+          expect(zod.error).toBeDefined();
+        } else {
+          expect(zod.error).toBeUndefined();
+          expect(fast).toStrictEqual({ value: zod.value });
+        }
+      }),
+      { numRuns: 2_000 },
     );
   });
 });

@@ -127,14 +127,14 @@ const jsonContentType = 'application/json; charset=utf-8';
 /** The offer's state changes by the second: no cache may keep it. */
 const noStore = { 'cache-control': 'no-store' };
 
-const offerQuery = z.object({
+export const offerQuery = z.object({
   market: market.optional().meta({
     description: 'Counts stock for this market (offers reserved per market)',
   }),
 });
 
 /** The offer query as zod would parse it, for the well-formed market codes pages send. */
-const offerQueryCheck: FastCheck = (data) => {
+export const offerQueryCheck: FastCheck = (data) => {
   const code = (data as { market?: unknown } | null)?.market;
   if (code === undefined) return { value: {} };
   return typeof code === 'string' && marketPattern.test(code)

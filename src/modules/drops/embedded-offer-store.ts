@@ -260,6 +260,7 @@ export class EmbeddedOfferStore implements OfferStore {
         continue;
       }
       if (now - closedAt < keepMs || book.openHolds > 0) continue;
+      book.releaseAnswers();
       this.books.delete(offerId);
       this.closedAt.delete(offerId);
     }

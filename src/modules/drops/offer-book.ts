@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hashKey, KeyTable } from '../../lib/key-table.js';
 import { MinHeap } from './min-heap.js';
 
 /**
@@ -148,10 +149,13 @@ export class OfferBook {
   private readonly unitsByShopper = new Map<string, number>();
   private readonly expiries = new MinHeap<string>();
   /** First answers that made a hold, by idempotency key. */
-  private readonly answers = new Map<string, ClaimOutcome>();
-  /** First answers that were refusals: this window's and the previous window's. */
-  private refused = new Map<string, ClaimOutcome>();
-  private refusedBefore = new Map<string, ClaimOutcome>();
+  private readonly answers = new KeyTable<ClaimOutcome>();
+  /**
+   * First answers that were refusals: this window's and the previous window's. A drop's
+   * crowd puts hundreds of thousands of keys here (see KeyTable for why it is not a Map).
+   */
+  private refused = new KeyTable<ClaimOutcome>();
+  private refusedBefore = new KeyTable<ClaimOutcome>();
   /** When the refusals next move a window on; the first decision or sweep starts the clock. */
   private forgetRefusalsAt = Number.NEGATIVE_INFINITY;
   private readonly waitlist: WaitlistEntry[] = [];
@@ -241,8 +245,10 @@ export class OfferBook {
   claim(request: ClaimRequest, onCreate: HoldWriter): ClaimOutcome {
     if (request.now >= this.forgetRefusalsAt) this.moveRefusalsOn(request.now);
     const key = request.idempotencyKey;
+    // The key is hashed once for every table it is looked up in or added to.
+    const hash = key === null ? 0 : hashKey(key);
     if (key !== null) {
-      const first = this.firstAnswer(key);
+      const first = this.firstAnswer(key, hash);
       if (first) return first.ok ? { ok: true, hold: first.hold, replay: true } : first;
     }
     // Shoppers already waiting get released units before a newcomer: first come, first served.
@@ -250,14 +256,14 @@ export class OfferBook {
     this.afterRelease(expired.length > 0, request.now);
     const outcome = this.decide(request, onCreate);
     // A hold's answer was kept by addHold.
-    if (key !== null && !outcome.ok) this.refused.set(key, outcome);
+    if (key !== null && !outcome.ok) this.refused.set(key, hash, outcome);
     return outcome;
   }
 
-  private firstAnswer(key: string): ClaimOutcome | undefined {
-    const first = this.answers.get(key) ?? this.refused.get(key);
+  private firstAnswer(key: string, hash: number): ClaimOutcome | undefined {
+    const first = this.answers.get(key, hash) ?? this.refused.get(key, hash);
     if (first !== undefined || this.refusedBefore.size === 0) return first;
-    return this.refusedBefore.get(key);
+    return this.refusedBefore.get(key, hash);
   }
 
   /** The previous window's refusals are forgotten; this window's become the previous ones. */
@@ -267,8 +273,9 @@ export class OfferBook {
     const started = this.forgetRefusalsAt !== Number.NEGATIVE_INFINITY;
     this.forgetRefusalsAt = now + answerWindowMs;
     if (!started) return;
+    this.refusedBefore.release();
     this.refusedBefore = this.refused;
-    this.refused = new Map();
+    this.refused = new KeyTable();
   }
 
   private decide(request: ClaimRequest, onCreate: HoldWriter): ClaimOutcome {
@@ -311,9 +318,7 @@ export class OfferBook {
     if (pool) pool.held += hold.quantity;
     this.unitsByShopper.set(hold.shopperId, this.unitsOf(hold.shopperId) + hold.quantity);
     this.expiries.push(hold.expiresAt, hold.id);
-    if (hold.idempotencyKey !== null) {
-      this.answers.set(hold.idempotencyKey, { ok: true, hold, replay: false });
-    }
+    this.rememberAnswer(hold);
     return hold;
   }
 
@@ -327,7 +332,18 @@ export class OfferBook {
     const hold = this.holds.get(holdId);
     if (!hold) return;
     this.dropHold(hold, true);
-    if (hold.idempotencyKey !== null) this.answers.delete(hold.idempotencyKey);
+    const key = hold.idempotencyKey;
+    if (key !== null) this.answers.delete(key, hashKey(key));
+  }
+
+  /**
+   * The book is let go (closed, nothing in flight): its answers' memory goes to the books to
+   * come, so the next drop's crowd does not wait on fresh pages from the operating system.
+   */
+  releaseAnswers(): void {
+    this.answers.release();
+    this.refused.release();
+    this.refusedBefore.release();
   }
 
   /** Returns every hold whose deadline has passed; they leave the book at once. */
@@ -357,9 +373,8 @@ export class OfferBook {
    * restart), so a late retry gets it again instead of a second hold.
    */
   rememberAnswer(hold: BookHold): void {
-    if (hold.idempotencyKey !== null) {
-      this.answers.set(hold.idempotencyKey, { ok: true, hold, replay: false });
-    }
+    const key = hold.idempotencyKey;
+    if (key !== null) this.answers.set(key, hashKey(key), { ok: true, hold, replay: false });
   }
 
   /** Pins a hold for payment. Answers false when it is gone or past its deadline. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { keyTableSpareBytes } from '../../lib/key-table.js';
 import { type ClaimRequest, OfferBook } from './offer-book.js';
 
 const noWrite = () => Promise.resolve();
@@ -82,6 +83,34 @@ describe('an offer book', () => {
     expect(retry.ok && first.ok && retry.hold.id === first.hold.id).toBe(true);
     expect(retry.ok && retry.replay).toBe(true);
     expect(book.counts().held).toBe(1);
+  });
+
+  it("gives a crowd's retries their first refusal after units come back", () => {
+    const book = liveBook(1, { ttlMs: 1000 });
+    const winner = book.claim(claimOf('winner', 1, 0, 'winner-key'), noWrite);
+    expect(winner.ok).toBe(true);
+    const crowd = Array.from({ length: 5000 }, (_, index) => `crowd-key-${index}`);
+    for (const key of crowd) {
+      expect(book.claim(claimOf(key, 1, 10, key), noWrite)).toMatchObject({ code: 'sold_out' });
+    }
+    // The winner walks away: the unit is back, yet a retry is answered as the first time.
+    const retries = crowd.map((key) => book.claim(claimOf(key, 1, 2000, key), noWrite));
+    expect(retries.filter((answer) => answer.ok)).toEqual([]);
+    expect(book.claim(claimOf('newcomer', 1, 2001, 'newcomer-key'), noWrite).ok).toBe(true);
+    expect(book.claim(claimOf('winner', 1, 2002, 'winner-key'), noWrite)).toMatchObject({
+      ok: true,
+      replay: true,
+    });
+  });
+
+  it("gives a let-go book's answer memory to the books to come", () => {
+    const book = liveBook(0);
+    for (let index = 0; index < 5000; index++) {
+      book.claim(claimOf(`s${index}`, 1, 0, `key-${index}`), noWrite);
+    }
+    const before = keyTableSpareBytes();
+    book.releaseAnswers();
+    expect(keyTableSpareBytes()).toBeGreaterThan(before);
   });
 
   it("keeps a refusal for retries a day or more, then forgets it; a hold's answer stays", () => {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { hashKey, KeyTable } from '../src/lib/key-table.js';
+import { parseWholeNumberOptions } from './cli-options.js';
 import { flat } from './drop-runner.js';
 import { describeMachine, formatMachine } from './report.js';
 
@@ -16,19 +17,10 @@ const usage = `npm run bench:keys -- [--keys=N] [--rounds=N]
 --keys    fresh keys per round (default 220,000: a 200,000-shopper drop with 10% retries)
 --rounds  rounds of each structure (default 5)`;
 
-const argv = process.argv.slice(2);
-if (argv.includes('--help')) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
-const option = (name: string, fallback: number) => {
-  const value = argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const parsed = Number(value ?? fallback);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number`);
-  return parsed;
-};
-const keyCount = option('keys', 220_000);
-const rounds = option('rounds', 5);
+const { keys: keyCount, rounds } = parseWholeNumberOptions(process.argv.slice(2), usage, {
+  keys: 220_000,
+  rounds: 5,
+});
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 
 let run = 0;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { readDemo, startServerProcess, temporaryDataDir } from '../test/support/server-process.js';
+import { parseWholeNumberOptions } from './cli-options.js';
 import { summarizeLatencies } from './drop-workload.js';
 import { HttpConnection } from './http-client.js';
 import { startBareServer } from './processes.js';
@@ -19,20 +20,11 @@ const usage = `npm run bench:poll -- [--rounds=N] [--seconds=S] [--connections=N
 --seconds      length of each round (default 3)
 --connections  keep-alive connections polling at once (default 256)`;
 
-const argv = process.argv.slice(2);
-if (argv.includes('--help')) {
-  process.stdout.write(`${usage}\n`);
-  process.exit(0);
-}
-const option = (name: string, fallback: number) => {
-  const value = argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
-  const parsed = Number(value ?? fallback);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a whole number`);
-  return parsed;
-};
-const rounds = option('rounds', 3);
-const seconds = option('seconds', 3);
-const connections = option('connections', 256);
+const { rounds, seconds, connections } = parseWholeNumberOptions(process.argv.slice(2), usage, {
+  rounds: 3,
+  seconds: 3,
+  connections: 256,
+});
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 
 interface Round {

@@ -5,12 +5,12 @@ import { randomInt } from 'node:crypto';
  * idempotency key is looked up and then remembered, hundreds of thousands of times a drop.
  *
  * Why not `Map`: with a few hundred thousand fresh keys, a lookup and a set of a new key cost
- * 430-670 ns on the benchmark machine (`npm run bench:keys`), as much as the rest of a
+ * 390-750 ns on the benchmark machine (`npm run bench:keys`), as much as the rest of a
  * decision. Most of it is fresh memory: each time a table grows it takes new pages, and this
  * virtual machine hands them out at about 15-30 us a 4 KiB page. A KeyTable on fresh arrays
  * costs as much as a Map; but a Map cannot give its arrays back, and a KeyTable does: the
  * arrays it outgrows, and those of a released table (a closed offer's book), are kept within a
- * bound for the next table that grows to that size. On reused arrays, 160-250 ns.
+ * bound for the next table that grows to that size. On reused arrays, 150-260 ns.
  *
  * Layout: the 32-bit hash of each key sits in a compact `Int32Array` probed linearly (at most
  * half full), so a miss reads one cache line and no key string; keys and values sit side by

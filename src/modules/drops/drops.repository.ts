@@ -435,7 +435,8 @@ export class DropsRepository {
     const time = (value: Date | string) => new Date(value).toISOString();
     // A hold may be written twice (a retry answered by another process writes it too): the
     // rows are the same, the first insert wins; an ended hold that already existed is updated.
-    await sql`with ended (id, status) as (
+    const write = () =>
+      sql`with ended (id, status) as (
         select * from unnest(${ended.map((hold) => hold.id)}::uuid[],
           ${ended.map((hold) => hold.status)}::text[])
       ),
@@ -467,6 +468,18 @@ export class DropsRepository {
       update holds set status = ended.status, ended_at = ${time(endedAt)}::timestamptz
       from ended
       where holds.id = ended.id and holds.status = 'held'`.execute(this.db);
+    // Both processes' inserts of the same hold in flight at once: the later one waits for the
+    // earlier and, if its check of the id came first, fails on the key's index instead of
+    // skipping the row. Again, it sees the committed row by its id and skips it; a different
+    // hold with the same key fails every time, as it must.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (attempt === 3 || !isUniqueViolation(error, 'holds_idempotency_key')) throw error;
+      }
+    }
   }
 
   /** Every hold of an offer: open ones go back into its book, ended ones keep their answers. */
@@ -723,4 +736,10 @@ export class StockShortError extends Error {
   constructor(readonly skuId: string) {
     super(`Not enough stock on hand for SKU ${skuId}`);
   }
+}
+
+/** PostgreSQL's unique_violation (23505) on the named index. */
+function isUniqueViolation(error: unknown, index: string): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  return code === '23505' && constraint === index;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveOffer } from '../../../test/support/drops.js';
+import { createTemporaryDatabase, skipWithoutPostgres } from '../../../test/support/postgres.js';
 import {
   createTestContext,
   type SeededOrganization,
@@ -85,5 +86,58 @@ describe('a batch of hold writes', () => {
     const clash: NewRow<'holds'> = { ...newHold('fay'), idempotencyKey: `${good.idempotencyKey}` };
     await expect(repository.writeHoldBatch([good, clash], [], endedAt)).rejects.toThrow();
     expect(await read(good.id)).toBeUndefined();
+  });
+});
+
+/** Two server processes sharing an offer through Redis both write a retried claim's hold. */
+describe.skipIf(await skipWithoutPostgres())('a hold written by two processes at once', () => {
+  let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
+  let context: TestContext;
+  let acme: SeededOrganization;
+
+  beforeAll(async () => {
+    database = await createTemporaryDatabase();
+    context = await createTestContext({ databaseUrl: database.url });
+    acme = await seedOrganization(context, 'Acme');
+  });
+  afterAll(async () => {
+    await context.close();
+    await database.drop();
+  });
+
+  it('lands each hold once when both write the same batch at the same moment', async () => {
+    const { offerId } = await liveOffer(context.app, acme, { units: 5 });
+    const repository = new DropsRepository(context.database.db);
+    const holdOf = (index: number): NewRow<'holds'> => ({
+      id: randomUUID(),
+      organizationId: acme.organizationId,
+      offerId,
+      shopperId: `shopper-${index}`,
+      quantity: 1,
+      status: 'held',
+      idempotencyKey: `key-${index}-${randomUUID()}`,
+      offerCode: null,
+      trafficSource: null,
+      market: null,
+      createdAt: new Date('2026-11-22T18:00:00Z'),
+      expiresAt: new Date('2026-11-22T18:10:00Z'),
+    });
+    let written = 0;
+    // Each round the two writes race on two connections of the pool; which one's check of a
+    // row comes first varies, and so does whether the later one meets the row by its id.
+    for (let round = 0; round < 100; round++) {
+      const holds = Array.from({ length: 200 }, (_, index) => holdOf(round * 1000 + index));
+      await Promise.all([
+        repository.writeHoldBatch(holds, [], new Date()),
+        repository.writeHoldBatch(holds, [], new Date()),
+      ]);
+      written += holds.length;
+    }
+    const stored = await context.database.db
+      .selectFrom('holds')
+      .select((eb) => eb.fn.countAll<string>().as('holds'))
+      .where('offerId', '=', offerId)
+      .executeTakeFirstOrThrow();
+    expect(Number(stored.holds)).toBe(written);
   });
 });

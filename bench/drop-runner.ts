@@ -97,24 +97,29 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
   const start = performance.now();
   let lastDecisionAt = start;
 
-  /** Records an answer; latency and decisions/s count only the burst. */
-  const record = (answer: ClaimAnswer, sentAt: number, late: boolean) => {
+  /**
+   * Records an answer; latency and decisions/s count only the burst. Answers the time it was
+   * answered (for the burst), which the lane's next claim sent at once takes as its send time:
+   * one clock read per decision, and a latency that includes the driver's own bookkeeping in
+   * between, so it can only be overstated.
+   */
+  const record = (answer: ClaimAnswer, sentAt: number, late: boolean): number => {
     if ('error' in answer) {
       state.errors += 1;
       state.firstError ??= answer.error;
-      return;
-    }
-    if ('hold' in answer) state.holds += 1;
+    } else if ('hold' in answer) state.holds += 1;
     else refusals[answer.refused] = (refusals[answer.refused] ?? 0) + 1;
     if (late) {
-      state.lateDecisions += 1;
-      return;
+      if (!('error' in answer)) state.lateDecisions += 1;
+      return 0;
     }
     const answeredAt = performance.now();
+    if ('error' in answer) return answeredAt;
     state.decisions += 1;
     latencies[samples++] = answeredAt - sentAt;
     if ('hold' in answer) winnerLatencies.push(answeredAt - sentAt);
     if (answeredAt > lastDecisionAt) lastDecisionAt = answeredAt;
+    return answeredAt;
   };
 
   /** A winner pays after a think time, off the lane: the lane serves the next shopper. */
@@ -166,20 +171,27 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
   };
 
   // Answers known at once are recorded synchronously: the driver adds as little as possible
-  // per decision to what it measures (no promise unless the target made one).
-  const shop = (lane: number, index: number, late: boolean): undefined | Promise<void> => {
+  // per decision to what it measures (no promise unless the target made one). `sentAt` is the
+  // time the lane's previous answer was recorded when this claim follows it in the same
+  // synchronous run, else a fresh reading; a latecomer's latency is not measured.
+  // Answers the lane's latest clock reading, or a promise when the target made one.
+  const shop = (
+    lane: number,
+    index: number,
+    late: boolean,
+    sentAt: number,
+  ): number | Promise<void> => {
     const shopper = late ? shopperId(plan, index) : (shoppers[index] as string);
     const key = late ? keyOf(plan, index) : (keys[index] as string);
-    const sentAt = performance.now();
     const first = ask(lane, shopper, key);
     if (first instanceof Promise) {
       return first.then((answer) => {
-        record(answer, sentAt, late);
-        return retry(lane, index, late, shopper, key, answer);
+        const answeredAt = record(answer, sentAt, late);
+        const again = retry(lane, index, late, shopper, key, answer, answeredAt);
+        return typeof again === 'number' ? undefined : again;
       });
     }
-    record(first, sentAt, late);
-    return retry(lane, index, late, shopper, key, first);
+    return retry(lane, index, late, shopper, key, first, record(first, sentAt, late));
   };
 
   const retry = (
@@ -189,12 +201,12 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     shopper: string,
     key: string,
     answer: ClaimAnswer,
-  ): undefined | Promise<void> => {
+    sentAt: number,
+  ): number | Promise<void> => {
     if (!retriesClaim(index)) {
       settle(answer, late);
-      return undefined;
+      return sentAt;
     }
-    const sentAt = performance.now();
     const again = ask(lane, shopper, key);
     if (again instanceof Promise) {
       return again.then((second) => {
@@ -202,21 +214,29 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
         settle(retried(answer, second), late);
       });
     }
-    record(again, sentAt, late);
+    const answeredAt = record(again, sentAt, late);
     settle(retried(answer, again), late);
-    return undefined;
+    return answeredAt;
   };
 
   let next = 0;
   await Promise.all(
     Array.from({ length: plan.lanes }, async (_, lane) => {
       let served = 0;
+      let clock = performance.now();
       while (next < plan.shoppers) {
-        const pending = shop(lane, next++, false);
-        if (pending) await pending;
+        const answered = shop(lane, next++, false, clock);
+        if (typeof answered === 'number') clock = answered;
+        else {
+          await answered;
+          clock = performance.now();
+        }
         // An in-process answer resolves as a microtask: without a turn of the event loop now
         // and then, timers (payments) and I/O (hold writes) would wait for the whole burst.
-        if (++served % yieldEvery === 0) await new Promise(setImmediate);
+        if (++served % yieldEvery === 0) {
+          await new Promise(setImmediate);
+          clock = performance.now();
+        }
       }
     }),
   );
@@ -226,7 +246,7 @@ export async function runDrop(target: DropTarget, plan: WorkloadPlan): Promise<D
     // Latecomers keep coming while payments are pending: some of those may yet fail.
     latecomers = await trickle(
       plan,
-      (lane, index) => shop(lane, index, true),
+      (lane, index) => shop(lane, index, true, 0),
       () => {
         return state.unitsSold >= plan.reserved;
       },
@@ -269,11 +289,11 @@ function winnersSummary(samples: number[]): { winnersP50Ms: number; winnersP99Ms
  */
 async function trickle(
   plan: WorkloadPlan,
-  shop: (lane: number, index: number) => undefined | Promise<void>,
+  shop: (lane: number, index: number) => number | Promise<void>,
   done: () => boolean,
 ): Promise<number> {
   const free = Array.from({ length: plan.lanes }, (_, lane) => lane);
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
   const began = performance.now();
   let sent = 0;
   while (!done() && performance.now() - began < plan.latecomerWindowMs) {
@@ -281,7 +301,8 @@ async function trickle(
     while (sent < due && free.length > 0) {
       const lane = free.pop() as number;
       const index = plan.shoppers + sent++;
-      const flight: Promise<void> = Promise.resolve(shop(lane, index)).finally(() => {
+      const answered = shop(lane, index);
+      const flight: Promise<unknown> = Promise.resolve(answered).finally(() => {
         inFlight.delete(flight);
         free.push(lane);
       });

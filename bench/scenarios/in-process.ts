@@ -1,5 +1,5 @@
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { systemClock } from '../../src/lib/clock.js';
+import { systemClock, turnEpochMs } from '../../src/lib/clock.js';
 import { isAppError } from '../../src/lib/errors.js';
 import { newId, randomSecret } from '../../src/lib/ids.js';
 import { hashKey, KeyTable } from '../../src/lib/key-table.js';
@@ -228,7 +228,8 @@ export class EmbeddedMydrop {
                 offerCode: null,
                 trafficSource: null,
                 market: null,
-                now: Date.now(),
+                // The clock reading the ShopperService passes (one per synchronous run).
+                now: turnEpochMs(systemClock),
               });
               return outcome instanceof Promise
                 ? outcome.then(storeAnswerOf)

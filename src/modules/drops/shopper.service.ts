@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { NewRow } from '../../db/schema.js';
-import { type Clock, epochMs } from '../../lib/clock.js';
+import { type Clock, turnEpochMs } from '../../lib/clock.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventPublisher } from '../notifications/index.js';
@@ -157,7 +157,7 @@ export class ShopperService {
       offerCode: input.offerCode ?? null,
       trafficSource: input.source ?? null,
       market: input.market ?? null,
-      now: epochMs(this.deps.clock),
+      now: turnEpochMs(this.deps.clock),
     });
     // The embedded store answers a refusal in the same turn: no promise for the common answer.
     if (outcome !== undefined && !(outcome instanceof Promise)) return decisionOf(outcome);

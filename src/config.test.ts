@@ -89,6 +89,19 @@ describe('configuration', () => {
     });
   });
 
+  it('prepares for a crowd of 200,000 shoppers unless MYDROP_EXPECTED_CROWD says otherwise', () => {
+    const folder = dataDir();
+    expect(loadConfig({ MYDROP_DATA_DIR: folder }).expectedCrowd).toBe(200_000);
+    expect(loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_EXPECTED_CROWD: '0' }).expectedCrowd).toBe(
+      0,
+    );
+    for (const bad of ['-1', 'many', '2.5', '20000000']) {
+      expect(() => loadConfig({ MYDROP_DATA_DIR: folder, MYDROP_EXPECTED_CROWD: bad })).toThrow(
+        /MYDROP_EXPECTED_CROWD: must be/,
+      );
+    }
+  });
+
   it('runs PGlite on the main thread or in a worker thread as MYDROP_PGLITE_THREAD says', () => {
     const folder = dataDir();
     expect(loadConfig({ MYDROP_DATA_DIR: folder }).pgliteThread).toBe('worker');

@@ -37,6 +37,12 @@ const environmentSchema = z.object({
   MYDROP_DEMO: booleanFlag.optional(),
   MYDROP_SANDBOX_PAYMENTS: booleanFlag.optional(),
   MYDROP_BENCH_RESULTS: z.string().min(1).optional(),
+  MYDROP_EXPECTED_CROWD: z.coerce
+    .number('must be a whole number of shoppers')
+    .int('must be a whole number of shoppers')
+    .min(0, 'must be 0 or more')
+    .max(10_000_000, 'must be at most 10,000,000')
+    .default(200_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STRIPE_SECRET_KEY: z
     .string()
@@ -93,6 +99,11 @@ export interface Config {
   mail: MailConfig | undefined;
   /** The drop benchmark's results file, which the console's Benchmarks page charts. */
   dropBenchResults: string;
+  /**
+   * Shoppers expected in one drop's burst: memory for their claims' answers is prepared at
+   * start, so the first drop does not stall on fresh pages. 0: none.
+   */
+  expectedCrowd: number;
 }
 
 export interface MailConfig {
@@ -220,5 +231,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : undefined,
     mail: mailConfig(environment),
     dropBenchResults: resolve(environment.MYDROP_BENCH_RESULTS ?? defaultDropBenchResults),
+    expectedCrowd: environment.MYDROP_EXPECTED_CROWD,
   };
 }

@@ -53,6 +53,7 @@ export async function startMydrop(
     mail: config.mail,
     baseUrl: config.baseUrl,
     dropBenchResults: config.dropBenchResults,
+    expectedCrowd: config.expectedCrowd,
     ...(redis
       ? {
           offerStore: (deps) => new RedisOfferStore({ ...deps, redis, prefix: config.redisPrefix }),

@@ -134,6 +134,11 @@ export interface ServiceOptions {
   databasePipelined?: boolean | undefined;
   /** The drop benchmark's results file (MYDROP_BENCH_RESULTS); without it, no runs. */
   dropBenchResults?: string | undefined;
+  /**
+   * Shoppers expected in one drop's burst (MYDROP_EXPECTED_CROWD): the embedded store
+   * prepares memory for their claims' answers when it starts. None when unset.
+   */
+  expectedCrowd?: number | undefined;
 }
 
 /** What an offer store is built from. */
@@ -201,7 +206,9 @@ export function createServices(options: ServiceOptions): Services {
     returnUnsold: (organizationId, offerId, units, market) =>
       offers.returnUnsold(organizationId, offerId, units, market),
   };
-  const offerStore = options.offerStore?.(storeDeps) ?? new EmbeddedOfferStore(storeDeps);
+  const offerStore =
+    options.offerStore?.(storeDeps) ??
+    new EmbeddedOfferStore({ ...storeDeps, expectedCrowd: options.expectedCrowd });
   // Providers passed in are the whole set (tests inject fakes); otherwise the sandbox, plus
   // Stripe once it is configured.
   const paymentProviders: Record<string, PaymentProvider> = options.paymentProviders ?? {

@@ -137,7 +137,8 @@ export class EmbeddedMydrop {
     private readonly brandId: string,
   ) {}
 
-  static async open(): Promise<EmbeddedMydrop> {
+  /** `crowd`: the shoppers of a measured drop, which the store prepares for as a server does. */
+  static async open(crowd: number): Promise<EmbeddedMydrop> {
     // As `mydrop start` runs by default: PGlite in its worker thread, statements pipelined.
     const database = await openDatabase({ pgliteThread: 'worker' });
     await migrateToLatest(database.db);
@@ -150,7 +151,8 @@ export class EmbeddedMydrop {
       passwordCost: { N: 1024, r: 8, p: 1 },
       // A measured offer is closed and its book let go at once (see measure), so that each
       // drop starts on the same heap instead of on the previous drops' 200,000 answers each.
-      offerStore: (deps) => new EmbeddedOfferStore({ ...deps, closedBookMs: 0 }),
+      offerStore: (deps) =>
+        new EmbeddedOfferStore({ ...deps, closedBookMs: 0, expectedCrowd: crowd }),
     });
     await services.offerStore.recover();
     services.offerStore.start();

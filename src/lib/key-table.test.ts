@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashKey, KeyTable, keyTableSpareBytes, spareBytesLimit } from './key-table.js';
+import {
+  hashKey,
+  KeyTable,
+  keyTableSpareBytes,
+  prepareKeyTables,
+  spareBytesLimit,
+} from './key-table.js';
 
 type Operation =
   | { kind: 'set'; key: string; value: number }
@@ -98,6 +104,29 @@ describe('KeyTable', () => {
     }
     expect(second.get('crowd-9999', hashKey('crowd-9999'))).toBe(2);
     expect(second.get('crowd-10000', hashKey('crowd-10000'))).toBeUndefined();
+    expect(keyTableSpareBytes()).toBeLessThanOrEqual(spareBytesLimit);
+  });
+
+  it('prepares the arrays a crowd grows through once, and a table growing to it takes them', () => {
+    const crowd = 60_000; // grows through 4,096 .. 131,072 slots
+    prepareKeyTables(crowd);
+    expect(prepareKeyTables(crowd)).toBe(0); // every size is already there
+    const before = keyTableSpareBytes();
+    const table = new KeyTable<number>();
+    for (let index = 0; index < crowd; index++) {
+      const key = `prepared-${index}`;
+      table.set(key, hashKey(key), index);
+    }
+    expect(table.get('prepared-59999', hashKey('prepared-59999'))).toBe(59_999);
+    // Each growth took a prepared array and gave back the one outgrown: the pool is short of
+    // exactly the array the table now holds (a slot is a 4-byte hash and two references).
+    expect(before - keyTableSpareBytes()).toBe(131_072 * (4 + 2 * 8));
+    table.release();
+    expect(keyTableSpareBytes()).toBe(before);
+  });
+
+  it('prepares no more than the pool keeps', () => {
+    prepareKeyTables(50_000_000);
     expect(keyTableSpareBytes()).toBeLessThanOrEqual(spareBytesLimit);
   });
 });

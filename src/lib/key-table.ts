@@ -181,6 +181,27 @@ function giveStorage(storage: Storage): void {
   spareBytes += slots * bytesPerSlot;
 }
 
+/**
+ * Prepares, ahead of a drop, the arrays a table grows through until it holds `keys` keys:
+ * one of each pooled size the pool lacks, allocated and written once so their pages are
+ * mapped now rather than mid-burst (an 8 MiB array costs this VM about 60 ms fresh). Within
+ * the pool's bound; answers the bytes it added.
+ */
+export function prepareKeyTables(keys: number): number {
+  let added = 0;
+  for (let slots = pooledFromSlots; slots <= slotsFor(keys); slots *= 2) {
+    if ((spare.get(slots)?.length ?? 0) > 0) continue;
+    if (spareBytes + slots * bytesPerSlot > spareBytesLimit) break;
+    const storage = {
+      hashes: new Int32Array(slots),
+      entries: new Array(slots * 2).fill(undefined),
+    };
+    giveStorage(storage); // fills both arrays: every page is touched
+    added += slots * bytesPerSlot;
+  }
+  return added;
+}
+
 /** Bytes of table arrays kept for reuse (for tests and diagnostics). */
 export function keyTableSpareBytes(): number {
   return spareBytes;

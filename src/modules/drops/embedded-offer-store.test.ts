@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim, liveOffer } from '../../../test/support/drops.js';
 import {
@@ -7,6 +8,10 @@ import {
   type TestContext,
 } from '../../../test/support/test-app.js';
 import { ManualClock } from '../../lib/clock.js';
+import { prepareKeyTables } from '../../lib/key-table.js';
+import type { DropsRepository } from './drops.repository.js';
+import { EmbeddedOfferStore } from './embedded-offer-store.js';
+import type { HoldJournal } from './hold-journal.js';
 
 describe('the embedded offer store', () => {
   const clock = new ManualClock('2026-11-22T18:00:00Z');
@@ -49,5 +54,22 @@ describe('the embedded offer store', () => {
     const late = await claim(context.app, offerId, 'ann', { key: 'ann-1' });
     expect(late.statusCode).toBe(409);
     expect(late.json().error.code).toBe('closed');
+  });
+
+  it("prepares the memory of an expected crowd's answers when it starts", async () => {
+    const logged: Array<Record<string, unknown>> = [];
+    const logger = { info: (fields: Record<string, unknown>) => logged.push(fields) };
+    const store = new EmbeddedOfferStore({
+      repository: {} as DropsRepository, // not used by start and stop
+      journal: { drain: async () => {} } as unknown as HoldJournal,
+      clock,
+      logger: logger as unknown as Logger,
+      expectedCrowd: 100_000,
+    });
+    store.start();
+    await store.stop();
+    // Every array a table of 100,000 answers grows through is there already.
+    expect(prepareKeyTables(100_000)).toBe(0);
+    expect(logged).toEqual([expect.objectContaining({ crowd: 100_000 })]);
   });
 });

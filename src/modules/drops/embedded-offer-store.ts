@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
+import { prepareKeyTables } from '../../lib/key-table.js';
 import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import type { HoldJournal } from './hold-journal.js';
 import { type BookHold, type HoldWriter, OfferBook, type OfferStatus } from './offer-book.js';
@@ -30,6 +31,12 @@ export interface EmbeddedOfferStoreDeps {
    * their first answer) before it is dropped, once no payment is in flight. Default 1 hour.
    */
   closedBookMs?: number;
+  /**
+   * Shoppers expected in one drop's burst. `start()` prepares the memory their idempotency
+   * answers take (see prepareKeyTables), so the first drop after a start does not stall on
+   * fresh pages mid-burst. 0 or unset: none prepared.
+   */
+  expectedCrowd?: number | undefined;
 }
 
 const defaultClosedBookMs = 3_600_000;
@@ -58,6 +65,19 @@ export class EmbeddedOfferStore implements OfferStore {
   }
 
   start(): void {
+    const crowd = this.deps.expectedCrowd ?? 0;
+    if (crowd > 0) {
+      const began = performance.now();
+      const bytes = prepareKeyTables(crowd);
+      this.deps.logger?.info(
+        {
+          crowd,
+          preparedMiB: Math.round(bytes / 2 ** 20),
+          ms: Math.round(performance.now() - began),
+        },
+        'prepared answer tables for a drop crowd',
+      );
+    }
     const interval = this.deps.sweepIntervalMs ?? 250;
     this.sweeper = setInterval(() => this.sweepBooks(), interval);
     this.sweeper.unref();

@@ -4,6 +4,7 @@ import {
   readDemo,
   runMydrop,
   type ServerProcess,
+  spawnServerProcess,
   startServerProcess,
   temporaryDataDir,
 } from '../support/server-process.js';
@@ -87,6 +88,27 @@ describe('mydrop start on the embedded default', () => {
     expect(readDemo(dataDir).organizationId).toBe(demo.organizationId);
     expect((await signIn(again.url, owner.email, owner.password)).status).toBe(200);
     expect(await again.stop()).toBe(0);
+  }, 120_000);
+});
+
+describe('mydrop start stopped while it starts', () => {
+  it('finishes starting, then stops cleanly and exits 0 on a SIGTERM', async () => {
+    const server = await spawnServerProcess({
+      MYDROP_DATA_DIR: temporaryDataDir(),
+      LOG_LEVEL: 'info',
+    });
+    try {
+      // Logged by the offer store as it starts: before the server listens.
+      await until(
+        () => server.hasExited() || server.output().includes('prepared answer tables'),
+        90_000,
+      );
+      server.child.kill('SIGTERM');
+      expect(await server.exited, server.output()).toBe(0);
+      expect(server.output()).toContain('stopped cleanly');
+    } finally {
+      if (!server.hasExited()) server.child.kill('SIGKILL');
+    }
   }, 120_000);
 });
 

@@ -71,8 +71,16 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `mydrop start` and waits until /readyz answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** A `mydrop start` process, spawned but not waited for. */
+export interface SpawnedServer {
+  child: ChildProcess;
+  port: number;
+  output(): string;
+  exited: Promise<number | null>;
+  hasExited(): boolean;
+}
+
+export async function spawnServerProcess(env: Record<string, string>): Promise<SpawnedServer> {
   const port = await freePort();
   // `BENCH_SERVER_CPU_PROF=<folder>` writes a CPU profile of the server when it stops.
   const profile = process.env.BENCH_SERVER_CPU_PROF;
@@ -89,23 +97,32 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stderr?.on('data', (chunk) => {
     output += chunk;
   });
+  let finished = false;
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      finished = true;
+      resolve(code);
+    }),
   );
+  return { child, port, output: () => output, exited, hasExited: () => finished };
+}
+
+/**
+ * Starts `mydrop start` and waits until /readyz answers and the server printed its banner
+ * (so a test reads the banner without racing the pipe that carries it).
+ */
+export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const { child, port, output, exited, hasExited } = await spawnServerProcess(env);
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 90_000;
-  let finished = false;
-  exited.then(() => {
-    finished = true;
-  });
   while (true) {
-    if (finished) throw new Error(`mydrop start exited early:\n${output}`);
+    if (hasExited()) throw new Error(`mydrop start exited early:\n${output()}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`mydrop start did not become ready:\n${output}`);
+      throw new Error(`mydrop start did not become ready:\n${output()}`);
     }
     try {
-      if ((await fetch(`${url}/readyz`)).ok) break;
+      if ((await fetch(`${url}/readyz`)).ok && output().includes('API reference: ')) break;
     } catch {
       // not listening yet
     }
@@ -114,10 +131,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   return {
     child,
     url,
-    output: () => output,
+    output,
     exited,
     async stop(signal = 'SIGTERM') {
-      if (!finished) child.kill(signal);
+      if (!hasExited()) child.kill(signal);
       return exited;
     },
   };

@@ -22,6 +22,7 @@ import {
   OrdersService,
   type PaymentProvider,
   SandboxPaymentProvider,
+  ShopperProfilesRepository,
   ShopperService,
   StockWatch,
   StripePaymentProvider,
@@ -219,7 +220,9 @@ export function createServices(options: ServiceOptions): Services {
   const drops = { repository: dropsRepository, store: offerStore, clock, audit };
   const fulfilmentRepository = new FulfilmentRepository(db);
   const fulfilment = new FulfilmentService({ repository: fulfilmentRepository, clock });
-  const offers = new OffersService(drops);
+  const offers = new OffersService({ ...drops, scheduler });
+  offers.registerJobs(scheduler);
+  const showsRepository = new ShowsRepository(db);
   const shopper = new ShopperService({
     ...drops,
     paymentProviders,
@@ -229,6 +232,10 @@ export function createServices(options: ServiceOptions): Services {
       offers.returnUnsold(organizationId, offerId, units, market),
     routeOrder: (organizationId, country, amountMinor) =>
       fulfilment.routeOrder(organizationId, country, amountMinor),
+    profiles: new ShopperProfilesRepository(db),
+    secret,
+    showOfOffer: (organizationId, offerId, at) =>
+      showsRepository.findShowOfOffer(organizationId, offerId, at),
   });
   const approvals = createApprovalServices({
     db,
@@ -240,7 +247,7 @@ export function createServices(options: ServiceOptions): Services {
     organizations,
   });
   const shows = createShowServices({
-    repository: new ShowsRepository(db),
+    repository: showsRepository,
     clock,
     audit,
     scheduler,

@@ -123,11 +123,19 @@ export interface OffersTable {
   endsWithStream: boolean;
   fallbackOfferId: string | null;
   substitutions: Json<Array<{ skuId: string; substituteSkuId: string }>>;
+  /** Urgency messages by stock left, tightest threshold first (0015); default none. */
+  urgencyStages: ColumnType<
+    Array<{ atOrBelow: number; message: string }>,
+    string | undefined,
+    string
+  >;
   termsHash: string;
   approvedTermsHash: string | null;
   reservedUnits: number;
   /** Units of paid orders; the order insert keeps it within reservedUnits. */
   soldUnits: Generated<number>;
+  /** Orders ever placed (cancelled ones too): the urgency rule's "first N orders" counts them. */
+  soldOrders: Generated<number>;
   /** When operations were told the offer is at or below its low-stock threshold. */
   lowStockFlaggedAt: Timestamp | null;
   /** When operations were told the offer has no unit left to claim. */
@@ -171,6 +179,28 @@ export interface HoldsTable {
   expiresAt: Timestamp;
   endedAt: Timestamp | null;
 }
+
+/** A shopper waiting for released units of a sold-out offer (0016), and how the wait ended. */
+export interface WaitlistTable {
+  id: string;
+  organizationId: string;
+  offerId: string;
+  shopperId: string;
+  quantity: number;
+  market: string | null;
+  idempotencyKey: string | null;
+  /** The place in line as decided: lower is served first. */
+  queueOrder: number;
+  status: ColumnType<WaitlistStatus, WaitlistStatus | undefined, WaitlistStatus>;
+  /** The hold a `served` entry got. */
+  holdId: string | null;
+  /** The place in line the join was answered (0017): a retry with its key gets it again. */
+  joinedPosition: ColumnType<number | null, number | null | undefined, number | null>;
+  joinedAt: Timestamp;
+  endedAt: Timestamp | null;
+}
+
+export type WaitlistStatus = 'waiting' | 'served' | 'left' | 'expired';
 
 /** One market's share of an offer's reserve, with its own owner and TTL. */
 export interface OfferMarketsTable {
@@ -222,6 +252,10 @@ export interface OrdersTable {
   packedAt: Timestamp | null;
   shippedAt: Timestamp | null;
   deliveredAt: Timestamp | null;
+  /** The order's place among its offer's orders, 1 for the first; set by the order insert. */
+  saleNumber: ColumnType<number, number | undefined, number>;
+  /** The urgency rule's bonus item when the order is among its first N; set by the insert. */
+  bonus: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface FulfilmentRegionsTable {
@@ -243,6 +277,24 @@ export interface TaxRatesTable {
   rateBasisPoints: number;
 }
 
+/** A shopper's saved details for one-click checkout (migration 0013). */
+export interface ShopperProfilesTable {
+  id: string;
+  organizationId: string;
+  /** HMAC of the profile token; the token itself is never stored. */
+  tokenHash: string;
+  email: string;
+  name: string;
+  address: Json<Record<string, string>>;
+  paymentProvider: string;
+  /** What the provider charges again: a sandbox test token or a Stripe PaymentMethod id. */
+  paymentMethod: string;
+  /** Shown to the shopper, such as "Visa ending 4242". */
+  paymentLabel: string;
+  createdAt: Timestamp;
+  lastUsedAt: Timestamp;
+}
+
 export interface Database extends AuditTables, NotificationsTables, GovernanceTables, ShowsTables {
   organizations: OrganizationsTable;
   brands: BrandsTable;
@@ -258,9 +310,11 @@ export interface Database extends AuditTables, NotificationsTables, GovernanceTa
   offerCodes: OfferCodesTable;
   offerMarkets: OfferMarketsTable;
   holds: HoldsTable;
+  waitlist: WaitlistTable;
   orders: OrdersTable;
   fulfilmentRegions: FulfilmentRegionsTable;
   taxRates: TaxRatesTable;
+  shopperProfiles: ShopperProfilesTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -356,7 +356,14 @@ describe('the tamper-evident audit trail', () => {
       expect.objectContaining({
         action: 'order.returned',
         actor: expect.objectContaining({ id: acme.ownerId }),
-        data: { offerId, quantity: 1, amountMinor: 1900, currency: 'EUR', restocked: false },
+        data: {
+          offerId,
+          quantity: 1,
+          amountMinor: 1900,
+          refundedMinor: 1900,
+          currency: 'EUR',
+          restocked: false,
+        },
       }),
     ]);
 

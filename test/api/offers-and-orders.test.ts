@@ -229,7 +229,7 @@ describe('offers, inventory and orders', () => {
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.body.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,offerId,createdAt,status,fulfilmentStatus,quantity,amountMinor,taxMinor,totalMinor,currency,fulfilmentRegionId,email,name,offerCode,trafficSource,market,showId,shopperId',
+      'id,offerId,createdAt,status,fulfilmentStatus,quantity,amountMinor,taxMinor,totalMinor,currency,fulfilmentRegionId,email,name,offerCode,trafficSource,market,showId,shopperId,saleNumber,bonus',
     );
     expect(lines).toHaveLength(3);
   });

@@ -9,7 +9,7 @@ import {
 } from '../support/test-app.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 
-/** Orders announce themselves to the organisation's webhooks: paid, fulfilled, cancelled. */
+/** Orders announce themselves to the organisation's webhooks: paid, fulfilled, cancelled, returned. */
 describe('order events', () => {
   const clock = new ManualClock('2026-11-22T09:00:00Z');
   let context: TestContext;
@@ -82,6 +82,105 @@ describe('order events', () => {
         data: expect.objectContaining({ orderId, status: 'cancelled', restocked: true }),
       }),
     ]);
+  });
+
+  /** Buys one unit of `offerId` and ships it, as an order is before it comes back. */
+  async function shippedOrder(offerId: string, shopper: string): Promise<string> {
+    const { holdId } = (await claim(context.app, offerId, shopper)).json();
+    const paid = await post(`/api/v1/public/holds/${holdId}/checkout`, payWith('pm_card_visa'));
+    const { orderId } = paid.json();
+    const shipped = await send('PUT', `/api/v1/orders/${orderId}/fulfilment`, {
+      status: 'shipped',
+    });
+    expect(shipped.statusCode).toBe(200);
+    return orderId;
+  }
+
+  async function inventoryOf(offerId: string) {
+    const offer = await context.app.inject({
+      url: `/api/v1/offers/${offerId}`,
+      headers: { cookie: acme.ownerCookie },
+    });
+    const { reserved, available, held, sold } = offer.json().inventory;
+    return { reserved, available, held, sold };
+  }
+
+  async function stockOnHand(skuId: string): Promise<number> {
+    const products = await context.app.inject({
+      url: '/api/v1/products',
+      headers: { cookie: acme.ownerCookie },
+    });
+    const skus = products
+      .json()
+      .items.flatMap(
+        (product: { skus: Array<{ id: string; stockOnHand: number }> }) => product.skus,
+      );
+    return skus.find((sku: { id: string }) => sku.id === skuId).stockOnHand;
+  }
+
+  async function returnedEvents(orderId: string) {
+    return (await delivered()).filter(
+      (event) => event.type === 'order.returned' && event.data.orderId === orderId,
+    );
+  }
+
+  it('sends order.returned and puts a restocked return back on sale', async () => {
+    const { offerId, skuId } = await liveOffer(context.app, acme, { units: 3 });
+    const orderId = await shippedOrder(offerId, 'cy');
+    expect(await inventoryOf(offerId)).toEqual({ reserved: 3, available: 2, held: 0, sold: 1 });
+    const catalogBefore = await stockOnHand(skuId);
+
+    const returned = await post(`/api/v1/orders/${orderId}/return`, { restock: true });
+    expect(returned.json()).toMatchObject({ status: 'returned', fulfilmentStatus: 'shipped' });
+    expect(await inventoryOf(offerId)).toEqual({ reserved: 3, available: 3, held: 0, sold: 0 });
+    expect(await stockOnHand(skuId)).toBe(catalogBefore);
+    // The unit is claimable again.
+    expect((await claim(context.app, offerId, 'next')).statusCode).toBe(201);
+    expect(await returnedEvents(orderId)).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          orderId,
+          offerId,
+          status: 'returned',
+          restocked: true,
+          refundedMinor: 1900,
+          currency: 'EUR',
+        }),
+      }),
+    ]);
+  });
+
+  it('writes a return without restock off: the reserve shrinks and the catalog stays', async () => {
+    const { offerId, skuId } = await liveOffer(context.app, acme, { units: 3 });
+    const orderId = await shippedOrder(offerId, 'dee');
+    const catalogBefore = await stockOnHand(skuId);
+
+    const returned = await post(`/api/v1/orders/${orderId}/return`, { restock: false });
+    expect(returned.json()).toMatchObject({ status: 'returned' });
+    expect(await inventoryOf(offerId)).toEqual({ reserved: 2, available: 2, held: 0, sold: 0 });
+    expect(await stockOnHand(skuId)).toBe(catalogBefore);
+    expect(await returnedEvents(orderId)).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ orderId, status: 'returned', restocked: false }),
+      }),
+    ]);
+  });
+
+  it('puts a restocked return of a closed offer back in the catalog, and a written-off one not', async () => {
+    const { offerId, skuId } = await liveOffer(context.app, acme, { units: 3, stock: 5 });
+    const restockedId = await shippedOrder(offerId, 'eve');
+    const writtenOffId = await shippedOrder(offerId, 'fay');
+    const closed = await post(`/api/v1/offers/${offerId}/close`, {});
+    expect(closed.statusCode).toBe(200);
+    // Stock 5, reserve 3, 2 sold: the unsold unit went back when the offer closed.
+    expect(await stockOnHand(skuId)).toBe(3);
+
+    await post(`/api/v1/orders/${restockedId}/return`, { restock: true });
+    expect(await stockOnHand(skuId)).toBe(4);
+    await post(`/api/v1/orders/${writtenOffId}/return`, { restock: false });
+    expect(await stockOnHand(skuId)).toBe(4);
+    expect((await returnedEvents(restockedId))[0]?.data).toMatchObject({ restocked: true });
+    expect((await returnedEvents(writtenOffId))[0]?.data).toMatchObject({ restocked: false });
   });
 
   it('never puts the payment reference or the address in an event', async () => {

@@ -10,6 +10,11 @@ import { stockAlerts } from './0009-stock-alerts.js';
 import { marketReserves } from './0010-market-reserves.js';
 import { marketStockAlerts } from './0011-market-stock-alerts.js';
 import { marketLowStock } from './0012-market-low-stock.js';
+import { shopperProfiles } from './0013-shopper-profiles.js';
+import { orderBonus } from './0014-order-bonus.js';
+import { urgencyStages } from './0015-urgency-stages.js';
+import { waitlist } from './0016-waitlist.js';
+import { waitlistKeys } from './0017-waitlist-keys.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -29,4 +34,9 @@ export const migrations: Record<string, readonly string[]> = {
   '0010-market-reserves': marketReserves,
   '0011-market-stock-alerts': marketStockAlerts,
   '0012-market-low-stock': marketLowStock,
+  '0013-shopper-profiles': shopperProfiles,
+  '0014-order-bonus': orderBonus,
+  '0015-urgency-stages': urgencyStages,
+  '0016-waitlist': waitlist,
+  '0017-waitlist-keys': waitlistKeys,
 };

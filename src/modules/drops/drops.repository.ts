@@ -429,8 +429,10 @@ export class DropsRepository {
     created: readonly NewRow<'holds'>[],
     ended: ReadonlyArray<{ id: string; status: 'expired' | 'released' }>,
     endedAt: Date,
+    waitlist: WaitlistWrites = noWaitlistWrites,
   ): Promise<void> {
-    if (created.length === 0 && ended.length === 0) return;
+    const waiting = waitlistStatements(waitlist, endedAt);
+    if (created.length === 0 && ended.length === 0 && waiting === undefined) return;
     const column = <T>(read: (hold: NewRow<'holds'>) => T): T[] => created.map(read);
     const time = (value: Date | string) => new Date(value).toISOString();
     // A hold may be written twice (a retry answered by another process writes it too): the
@@ -464,7 +466,7 @@ export class DropsRepository {
           idempotency_key, offer_code, traffic_source, market, created_at, expires_at)
         left join ended on ended.id = fresh.id
         on conflict (id) do nothing
-      )
+      )${waiting ?? sql``}
       update holds set status = ended.status, ended_at = ${time(endedAt)}::timestamptz
       from ended
       where holds.id = ended.id and holds.status = 'held'`.execute(this.db);
@@ -531,19 +533,14 @@ export class DropsRepository {
           .where('status', '=', 'held')
           .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) !== 1) return undefined;
-        const counted = await trx
-          .updateTable('offers')
-          .set({ soldUnits: sql`sold_units + ${order.quantity}` })
-          .where('id', '=', order.offerId)
-          .where(sql<boolean>`sold_units + ${order.quantity} <= reserved_units`)
-          .executeTakeFirst();
-        if (Number(counted.numUpdatedRows) !== 1) {
-          // Roll the hold's change back too: the sale is refused as a whole.
-          throw new SaleRefused();
-        }
+        const counted = await this.countOfferSale(trx, order.offerId, order.quantity, 1);
         if (order.market)
           await this.countMarketSale(trx, order.offerId, order.market, order.quantity);
-        return trx.insertInto('orders').values(order).returningAll().executeTakeFirstOrThrow();
+        return trx
+          .insertInto('orders')
+          .values(placeOrder(order, counted, counted.soldOrders))
+          .returningAll()
+          .executeTakeFirstOrThrow();
       })
       .catch((error: unknown) => {
         if (error instanceof SaleRefused) return undefined;
@@ -579,18 +576,24 @@ export class DropsRepository {
         const holdOffer = new Map(claimed.map((hold) => [hold.id, hold.offerId]));
         const accepted = orders.filter((order) => holdOffer.get(order.holdId) === order.offerId);
         if (accepted.length === 0) return [];
-        const unitsByOffer = new Map<string, number>();
+        const byOffer = new Map<string, NewRow<'orders'>[]>();
         for (const order of accepted) {
-          unitsByOffer.set(order.offerId, (unitsByOffer.get(order.offerId) ?? 0) + order.quantity);
+          const offerOrders = byOffer.get(order.offerId);
+          if (offerOrders) offerOrders.push(order);
+          else byOffer.set(order.offerId, [order]);
         }
-        for (const [offerId, units] of unitsByOffer) {
-          const counted = await trx
-            .updateTable('offers')
-            .set({ soldUnits: sql`sold_units + ${units}` })
-            .where('id', '=', offerId)
-            .where(sql<boolean>`sold_units + ${units} <= reserved_units`)
-            .executeTakeFirst();
-          if (Number(counted.numUpdatedRows) !== 1) throw new SaleRefused();
+        // Offers in id order: two processes' batches lock shared offers in the same order, so
+        // they wait for each other instead of deadlocking.
+        const placed: NewRow<'orders'>[] = [];
+        for (const offerId of [...byOffer.keys()].sort()) {
+          const offerOrders = byOffer.get(offerId) ?? [];
+          const units = offerOrders.reduce((sum, order) => sum + order.quantity, 0);
+          const counted = await this.countOfferSale(trx, offerId, units, offerOrders.length);
+          // The batch's orders take the places just counted, in the order they were paid.
+          const first = counted.soldOrders - offerOrders.length + 1;
+          offerOrders.forEach((order, i) => {
+            placed.push(placeOrder(order, counted, first + i));
+          });
         }
         const unitsByMarket = new Map<string, { offerId: string; market: string; units: number }>();
         for (const order of accepted) {
@@ -607,11 +610,7 @@ export class DropsRepository {
         for (const entry of unitsByMarket.values()) {
           await this.countMarketSale(trx, entry.offerId, entry.market, entry.units);
         }
-        return trx
-          .insertInto('orders')
-          .values([...accepted])
-          .returningAll()
-          .execute();
+        return trx.insertInto('orders').values(placed).returningAll().execute();
       });
     } catch (error) {
       if (!(error instanceof SaleRefused)) throw error;
@@ -622,6 +621,32 @@ export class DropsRepository {
       if (single) written.push(single);
     }
     return written;
+  }
+
+  /**
+   * Counts a sale on its offer: units within the reserve (else the whole sale is refused) and
+   * orders placed. The row lock this update takes orders concurrent sales of one offer, even
+   * across processes, so the answered `soldOrders` is this sale's own: no two share a place.
+   */
+  private async countOfferSale(
+    trx: Db,
+    offerId: string,
+    units: number,
+    orders: number,
+  ): Promise<{ soldOrders: number; urgencyRule: OfferRow['urgencyRule'] }> {
+    const counted = await trx
+      .updateTable('offers')
+      .set({
+        soldUnits: sql`sold_units + ${units}`,
+        soldOrders: sql`sold_orders + ${orders}`,
+      })
+      .where('id', '=', offerId)
+      .where(sql<boolean>`sold_units + ${units} <= reserved_units`)
+      .returning(['soldOrders', 'urgencyRule'])
+      .executeTakeFirst();
+    // Roll the holds' change back too: the sale is refused as a whole.
+    if (!counted) throw new SaleRefused();
+    return counted;
   }
 
   /** A market's sold count, kept within its own reserve: else the whole sale is refused. */
@@ -727,10 +752,83 @@ export class DropsRepository {
       .returningAll()
       .executeTakeFirst();
   }
+
+  // --- The waitlist (0016). Joins and ends are written by writeHoldBatch, with the holds. ---
+
+  /** An offer's waiting shoppers, first in line first: a restart puts them back in its book. */
+  async listWaiting(organizationId: string, offerId: string): Promise<WaitlistRow[]> {
+    return this.db
+      .selectFrom('waitlist')
+      .selectAll()
+      .where('organizationId', '=', organizationId)
+      .where('offerId', '=', offerId)
+      .where('status', '=', 'waiting')
+      .orderBy('queueOrder')
+      .execute();
+  }
+
+  /**
+   * The first answers of an offer's keyed joins, whatever became of them: a retry with the key
+   * gets its first answer again after a restart, and never joins twice.
+   */
+  async listWaitlistAnswers(organizationId: string, offerId: string): Promise<WaitlistAnswerRow[]> {
+    const rows = await this.db
+      .selectFrom('waitlist')
+      .select(['id', 'idempotencyKey', 'joinedPosition'])
+      .where('organizationId', '=', organizationId)
+      .where('offerId', '=', offerId)
+      .where('idempotencyKey', 'is not', null)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      idempotencyKey: row.idempotencyKey as string,
+      position: row.joinedPosition ?? 1,
+    }));
+  }
+
+  /**
+   * Ends the waits of offers no longer on sale: a process that stopped between an offer's close
+   * and its waitlist's write leaves them waiting. Run at start-up, before the books load.
+   */
+  async expireWaitingOfEndedOffers(now: Date): Promise<number> {
+    const ended = await this.db
+      .updateTable('waitlist')
+      .set({ status: 'expired', endedAt: now })
+      .where('status', '=', 'waiting')
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('offers')
+            .select('offers.id')
+            .whereRef('offers.id', '=', 'waitlist.offerId')
+            .whereRef('offers.organizationId', '=', 'waitlist.organizationId')
+            .where('offers.status', 'not in', ['armed', 'live', 'paused']),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(ended.numUpdatedRows);
+  }
 }
 
 /** Thrown inside the order transaction to roll it back when the reserve would be oversold. */
 class SaleRefused extends Error {}
+
+/**
+ * The order with its place among the offer's orders and, within the urgency rule's first N,
+ * its bonus. Places count orders, not units, and a cancelled order keeps its place: the bonus
+ * goes to the first N orders placed and is never passed on.
+ */
+function placeOrder(
+  order: NewRow<'orders'>,
+  offer: { urgencyRule: OfferRow['urgencyRule'] },
+  saleNumber: number,
+): NewRow<'orders'> {
+  const rule = offer.urgencyRule;
+  return {
+    ...order,
+    saleNumber,
+    bonus: rule && saleNumber <= rule.firstOrders ? rule.bonus : null,
+  };
+}
 
 export class StockShortError extends Error {
   constructor(readonly skuId: string) {
@@ -742,4 +840,79 @@ export class StockShortError extends Error {
 function isUniqueViolation(error: unknown, index: string): boolean {
   const { code, constraint } = error as { code?: unknown; constraint?: unknown };
   return code === '23505' && constraint === index;
+}
+
+// --- The waitlist's part of a hold batch ---
+
+export type WaitlistRow = Row<'waitlist'>;
+
+/** A keyed join's first answer: the entry and the place in line it was told. */
+export interface WaitlistAnswerRow {
+  id: string;
+  idempotencyKey: string;
+  position: number;
+}
+
+/** What a hold batch writes of the waitlist: new entries, and entries whose wait ended. */
+export interface WaitlistWrites {
+  /** Rows of new entries; one that ended within the same batch carries its end already. */
+  joined: readonly NewRow<'waitlist'>[];
+  ended: ReadonlyArray<{
+    id: string;
+    organizationId: string;
+    status: 'served' | 'left' | 'expired';
+    holdId: string | null;
+  }>;
+}
+
+const noWaitlistWrites: WaitlistWrites = { joined: [], ended: [] };
+
+/**
+ * The waitlist's statements as common table expressions of the hold batch's one statement:
+ * a shopper's new hold and their entry's `served` commit together or not at all, and batches
+ * land in the order they were sent (no transaction to start, which could be overtaken).
+ * Undefined when the batch has nothing of the waitlist.
+ */
+function waitlistStatements(writes: WaitlistWrites, endedAt: Date) {
+  const { joined, ended } = writes;
+  if (joined.length === 0 && ended.length === 0) return undefined;
+  const column = <T>(read: (entry: NewRow<'waitlist'>) => T): T[] => joined.map(read);
+  const time = (value: Date | string | null | undefined) =>
+    value == null ? null : new Date(value).toISOString();
+  // A row is inserted once (a retry of the batch finds it there, or the entry of its key that
+  // another process wrote); an end applies only to a waiting entry, so an entry never ends
+  // twice nor comes back.
+  return sql`,
+      waitlist_joined as (
+        insert into waitlist (id, organization_id, offer_id, shopper_id, quantity, market,
+          idempotency_key, queue_order, status, hold_id, joined_at, ended_at, joined_position)
+        select * from unnest(
+          ${column((entry) => entry.id)}::uuid[],
+          ${column((entry) => entry.organizationId)}::uuid[],
+          ${column((entry) => entry.offerId)}::uuid[],
+          ${column((entry) => entry.shopperId)}::text[],
+          ${column((entry) => entry.quantity)}::int[],
+          ${column((entry) => entry.market ?? null)}::text[],
+          ${column((entry) => entry.idempotencyKey ?? null)}::text[],
+          ${column((entry) => entry.queueOrder)}::int[],
+          ${column((entry) => entry.status ?? 'waiting')}::text[],
+          ${column((entry) => entry.holdId ?? null)}::uuid[],
+          ${column((entry) => time(entry.joinedAt))}::timestamptz[],
+          ${column((entry) => time(entry.endedAt))}::timestamptz[],
+          ${column((entry) => entry.joinedPosition ?? null)}::int[]
+        )
+        on conflict do nothing
+      ),
+      waitlist_ended as (
+        update waitlist set status = gone.status, hold_id = gone.hold_id,
+          ended_at = ${time(endedAt)}::timestamptz
+        from unnest(
+          ${ended.map((entry) => entry.id)}::uuid[],
+          ${ended.map((entry) => entry.organizationId)}::uuid[],
+          ${ended.map((entry) => entry.status)}::text[],
+          ${ended.map((entry) => entry.holdId)}::uuid[]
+        ) as gone (id, organization_id, status, hold_id)
+        where waitlist.id = gone.id and waitlist.organization_id = gone.organization_id
+          and waitlist.status = 'waiting'
+      )`;
 }

@@ -1,9 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { prepareKeyTables } from '../../lib/key-table.js';
-import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
-import type { HoldJournal } from './hold-journal.js';
-import { type BookHold, type HoldWriter, OfferBook, type OfferStatus } from './offer-book.js';
+import {
+  type DropsRepository,
+  marketShareOf,
+  type OfferRow,
+  type WaitlistRow,
+} from './drops.repository.js';
+import type { HoldJournal, JournalWaitEnd } from './hold-journal.js';
+import {
+  type BookHold,
+  type HoldWriter,
+  OfferBook,
+  type OfferStatus,
+  type WaitingEntry,
+} from './offer-book.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -15,6 +27,7 @@ import type {
   StoreHold,
   WaitlistAnswer,
 } from './offer-store.js';
+import { UnknownCodeWarnings } from './unknown-code-warnings.js';
 
 /** Statuses whose offers have reserved units and therefore a book. */
 export const bookedStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused'];
@@ -51,15 +64,21 @@ export class EmbeddedOfferStore implements OfferStore {
   readonly kind = 'embedded';
   private readonly books = new Map<string, OfferBook>();
   private readonly offerOfHold = new Map<string, string>();
+  /** Waitlist joins not yet committed: a hold the waitlist gives them waits for them too. */
+  private readonly unwrittenJoins = new Map<string, Promise<void>>();
   /** When each closed book closed: a drop's answers are kept for a while, not forever. */
   private readonly closedAt = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
   /** Writes a book's new hold: one function for every claim, not a closure per decision. */
   private readonly writeCreated: HoldWriter = (hold, book) => this.journalCreated(book, hold);
+  private readonly unknownCodes: UnknownCodeWarnings;
 
-  constructor(private readonly deps: EmbeddedOfferStoreDeps) {}
+  constructor(private readonly deps: EmbeddedOfferStoreDeps) {
+    this.unknownCodes = new UnknownCodeWarnings(deps.logger);
+  }
 
   async recover(): Promise<void> {
+    await this.deps.repository.expireWaitingOfEndedOffers(this.deps.clock.now());
     const offers = await this.deps.repository.listOffersInStatus(bookedStatuses);
     for (const offer of offers) await this.load(offer);
   }
@@ -109,11 +128,16 @@ export class EmbeddedOfferStore implements OfferStore {
     const closing = book.close();
     this.closedAt.set(offerId, this.deps.clock.now().getTime());
     this.recordEnded(closing.released, 'released');
+    this.persistPromoted(book);
     return { unsold: closing.unsold, unsoldByMarket: closing.unsoldByMarket };
   }
 
   async releaseMarket(offerId: string, market: string): Promise<number | null> {
-    return this.books.get(offerId)?.releaseMarket(market) ?? null;
+    const book = this.books.get(offerId);
+    if (!book) return null;
+    const units = book.releaseMarket(market);
+    this.persistPromoted(book);
+    return units;
   }
 
   /**
@@ -128,6 +152,11 @@ export class EmbeddedOfferStore implements OfferStore {
     const book = this.books.get(offerId);
     if (!book) return undefined;
     const outcome = book.claim(request, this.writeCreated);
+    // A new hold whose code is not the offer's was recorded without it (OfferBook).
+    const code = request.offerCode;
+    if (outcome.ok && code !== null && outcome.hold.offerCode === null && !outcome.replay) {
+      this.unknownCodes.note(offerId, code, request.now);
+    }
     this.persistPromoted(book);
     if (!outcome.ok) return outcome;
     return this.acknowledgeWhenDurable(book, outcome.hold, outcome.replay);
@@ -163,15 +192,54 @@ export class EmbeddedOfferStore implements OfferStore {
     shopperId: string,
     quantity: number,
     market: string | null,
+    idempotencyKey: string | null = null,
   ): Promise<WaitlistAnswer | undefined> {
     const book = this.books.get(offerId);
     if (!book) return undefined;
+    const first = idempotencyKey === null ? undefined : book.waitAnswerOf(idempotencyKey);
+    if (first) {
+      // The first join may still be writing: its answer stands only once it is durable.
+      await this.unwrittenJoins.get(first.entryId);
+      return { ok: true, position: first.position };
+    }
     if (book.status !== 'live')
       return { ok: false, code: book.status === 'paused' ? 'paused' : 'closed' };
     if (!book.servesMarket(market)) return { ok: false, code: 'not_in_market' };
     // Units given back would pass over a shopper at the limit: waiting would be for nothing.
     if (book.overLimit(shopperId, quantity)) return { ok: false, code: 'limit_reached' };
-    return { ok: true, position: book.joinWaitlist(shopperId, quantity, market) };
+    const entry: WaitingEntry = {
+      id: randomUUID(),
+      shopperId,
+      quantity,
+      market,
+      order: book.nextWaitingOrder,
+      joinedAt: this.deps.clock.now().getTime(),
+    };
+    // The place is decided now, in line with claims; the answer waits for the entry's row.
+    const position = book.addWaiting(entry);
+    if (idempotencyKey !== null) {
+      book.rememberWaitAnswer(idempotencyKey, { entryId: entry.id, position });
+    }
+    const written = this.deps.journal.joined({
+      ...entry,
+      offerId,
+      organizationId: book.organizationId,
+      idempotencyKey,
+      position,
+    });
+    this.unwrittenJoins.set(entry.id, written);
+    try {
+      await written;
+    } catch (error) {
+      // Out of line again; had it been served meanwhile, its hold is taken back with it. A
+      // retry with the key is decided afresh.
+      book.removeWaiting(entry.id);
+      if (idempotencyKey !== null) book.forgetWaitAnswer(idempotencyKey, entry.id);
+      throw error;
+    } finally {
+      this.unwrittenJoins.delete(entry.id);
+    }
+    return { ok: true, position };
   }
 
   async standing(offerId: string, shopperId: string): Promise<Standing | undefined> {
@@ -291,13 +359,18 @@ export class EmbeddedOfferStore implements OfferStore {
     return this.books.size;
   }
 
-  /** Loads (or reloads) an offer's book: reserved units, units sold, holds still open. */
+  /**
+   * Loads (or reloads) an offer's book: reserved units, units sold, holds still open, shoppers
+   * waiting (in line as they joined). Holds that expired meanwhile then go to the line first.
+   */
   private async load(offer: OfferRow): Promise<OfferBook> {
-    const [sold, holds, bought, markets] = await Promise.all([
+    const [sold, holds, bought, markets, waiting, waitAnswers] = await Promise.all([
       this.deps.repository.soldUnits(offer.id),
       this.deps.repository.listHolds(offer.id),
       this.deps.repository.unitsBoughtByShopper(offer.id),
       this.deps.repository.listMarketReserves(offer.id),
+      this.deps.repository.listWaiting(offer.organizationId, offer.id),
+      this.deps.repository.listWaitlistAnswers(offer.organizationId, offer.id),
     ]);
     const book = new OfferBook({
       offerId: offer.id,
@@ -310,6 +383,9 @@ export class EmbeddedOfferStore implements OfferStore {
       opensAt: offer.startsAt?.getTime() ?? null,
       closesAt: offer.endsAt?.getTime() ?? null,
       markets: markets.length > 0 ? markets.map(marketShareOf) : null,
+      offerCodes: (await this.deps.repository.listCodes(offer.organizationId, [offer.id])).map(
+        (row) => row.code,
+      ),
     });
     // The per-buyer limit counts what each shopper already bought, not only open holds.
     for (const { shopperId, units } of bought) book.restoreBought(shopperId, units);
@@ -334,10 +410,38 @@ export class EmbeddedOfferStore implements OfferStore {
       book.addHold(restored);
       this.offerOfHold.set(hold.id, offer.id);
     }
+    this.restoreWaitlist(book, waiting);
+    for (const answer of waitAnswers) {
+      book.rememberWaitAnswer(answer.idempotencyKey, {
+        entryId: answer.id,
+        position: answer.position,
+      });
+    }
     this.books.set(offer.id, book);
     this.recordEnded(book.sweep(this.deps.clock.now().getTime()), 'expired');
     this.persistPromoted(book);
     return book;
+  }
+
+  /** Puts waiting shoppers back in line; those who can no longer get units there expire. */
+  private restoreWaitlist(book: OfferBook, waiting: readonly WaitlistRow[]): void {
+    const onSale = bookedStatuses.includes(book.status);
+    const expired: JournalWaitEnd[] = [];
+    for (const row of waiting) {
+      if (!onSale || !book.acceptsWaiting(row.market)) {
+        expired.push({ id: row.id, organizationId: row.organizationId, status: 'expired' });
+        continue;
+      }
+      book.addWaiting({
+        id: row.id,
+        shopperId: row.shopperId,
+        quantity: row.quantity,
+        market: row.market,
+        order: row.queueOrder,
+        joinedAt: row.joinedAt.getTime(),
+      });
+    }
+    if (expired.length > 0) this.deps.journal.waitsEnded(expired);
   }
 
   private bookOfHold(holdId: string): OfferBook | undefined {
@@ -345,14 +449,36 @@ export class EmbeddedOfferStore implements OfferStore {
     return offerId === undefined ? undefined : this.books.get(offerId);
   }
 
-  /** Persists waitlist promotions after units came back (expiry, release, cancellation). */
+  /**
+   * Persists what the waitlist decided: holds given to waiting shoppers after units came back
+   * (expiry, release, cancellation), each with the end of its shopper's wait in the same
+   * write, and waits that ended without a hold (limit reached, offer or market closed).
+   */
   private persistPromoted(book: OfferBook): void {
-    for (const hold of book.takePromotedHolds()) {
+    const ends = book.takeWaitlistEnds();
+    const promoted = book.takePromotedHolds();
+    if (ends.length === 0 && promoted.length === 0) return;
+    const servedBy = new Map<string, string>();
+    const passed: JournalWaitEnd[] = [];
+    for (const end of ends) {
+      if (end.status === 'served') servedBy.set(end.holdId, end.entryId);
+      else
+        passed.push({ id: end.entryId, organizationId: book.organizationId, status: end.status });
+    }
+    if (passed.length > 0) this.deps.journal.waitsEnded(passed);
+    for (const hold of promoted) {
       this.offerOfHold.set(hold.id, book.offerId);
-      hold.durable = this.journalCreated(book, hold);
+      const entryId = servedBy.get(hold.id) ?? null;
+      const written = this.deps.journal.created(storeHold(book, hold), entryId);
+      // Served before its own join committed: the hold stands only once both have.
+      const join = entryId === null ? undefined : this.unwrittenJoins.get(entryId);
+      hold.durable = join ? Promise.all([join, written]).then(() => {}) : written;
       hold.durable.catch((error: unknown) => {
         this.deps.logger?.error({ err: error, holdId: hold.id }, 'waitlist hold not written');
         book.revokeHold(hold.id);
+        this.offerOfHold.delete(hold.id);
+        // Its row may have committed without the join's: it ends (a no-op when it did not).
+        this.deps.journal.ended([hold.id], 'released');
       });
     }
   }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { NewRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import type { DropsRepository } from './drops.repository.js';
+import type { DropsRepository, WaitlistWrites } from './drops.repository.js';
 import { GroupCommitter } from './group-committer.js';
 
 /** What the journal needs of a new hold. */
@@ -19,9 +19,35 @@ export interface JournalHold {
   market: string | null;
 }
 
+/** What the journal needs of a shopper joining a waitlist. */
+export interface JournalWaitingEntry {
+  id: string;
+  offerId: string;
+  organizationId: string;
+  shopperId: string;
+  quantity: number;
+  market: string | null;
+  order: number;
+  joinedAt: number;
+  /** The join's Idempotency-Key, and the place in line it was answered (its retries get it). */
+  idempotencyKey?: string | null;
+  position?: number | null;
+}
+
+/**
+ * A wait that ended without a hold: passed by at the per-buyer limit, or with the offer. Or,
+ * served, when the hold's own write could not name it: on Redis another process may serve an
+ * entry before the join's row is written, and the joining process writes the end afterwards.
+ */
+export type JournalWaitEnd =
+  | { id: string; organizationId: string; status: 'left' | 'expired' }
+  | { id: string; organizationId: string; status: 'served'; holdId: string };
+
 type HoldWrite =
-  | { kind: 'created'; row: NewRow<'holds'> }
-  | { kind: 'ended'; id: string; status: 'expired' | 'released' };
+  | { kind: 'created'; row: NewRow<'holds'>; servedEntryId: string | null }
+  | { kind: 'ended'; id: string; status: 'expired' | 'released' }
+  | { kind: 'joined'; row: NewRow<'waitlist'> }
+  | { kind: 'waitEnded'; end: JournalWaitEnd };
 
 /**
  * Hold batches in flight at once on a pipelined database: one per turn of the event loop under
@@ -32,7 +58,9 @@ const pipelinedBatches = 4;
 /**
  * Makes hold decisions durable in the database by group commit: every new hold and every
  * ended hold decided while a write is in flight goes into the next transaction. Used by both
- * offer stores (embedded and Redis): whichever decided, the database is the record.
+ * offer stores (embedded and Redis): whichever decided, the database is the record. Waitlist
+ * joins and ends go in the same batches: a flood of joins in a sold-out drop costs one write
+ * per batch, and a hold given to a waiting shopper commits with the end of their wait.
  */
 export class HoldJournal {
   private readonly committer: GroupCommitter<HoldWrite>;
@@ -59,10 +87,14 @@ export class HoldJournal {
     );
   }
 
-  /** Resolves once the hold's row is committed; a claim is acknowledged only then. */
-  created(hold: JournalHold): Promise<void> {
+  /**
+   * Resolves once the hold's row is committed; a claim is acknowledged only then. A hold the
+   * waitlist gave names the entry it served: both commit in one statement.
+   */
+  created(hold: JournalHold, servedEntryId: string | null = null): Promise<void> {
     return this.committer.enqueue({
       kind: 'created',
+      servedEntryId,
       row: {
         id: hold.id,
         organizationId: hold.organizationId,
@@ -96,6 +128,44 @@ export class HoldJournal {
     }
   }
 
+  /** Resolves once the entry's row is committed; a join is acknowledged only then. */
+  joined(entry: JournalWaitingEntry): Promise<void> {
+    return this.committer.enqueue({
+      kind: 'joined',
+      row: {
+        id: entry.id,
+        organizationId: entry.organizationId,
+        offerId: entry.offerId,
+        shopperId: entry.shopperId,
+        quantity: entry.quantity,
+        market: entry.market,
+        idempotencyKey: entry.idempotencyKey ?? null,
+        joinedPosition: entry.position ?? null,
+        queueOrder: entry.order,
+        status: 'waiting',
+        holdId: null,
+        joinedAt: new Date(entry.joinedAt),
+        endedAt: null,
+      },
+    });
+  }
+
+  /**
+   * Waits that ended without a hold need no acknowledgement: if the write is lost, a restart
+   * finds the entry waiting and decides it again (the offer closed: it expires at start-up; the
+   * shopper is at the limit: it is passed by again).
+   */
+  waitsEnded(ends: Iterable<JournalWaitEnd>): void {
+    for (const end of ends) {
+      this.committer.enqueue({ kind: 'waitEnded', end }).catch((error: unknown) => {
+        this.deps.logger?.warn(
+          { err: error, entryId: end.id },
+          'ended wait not written; a restart decides it again',
+        );
+      });
+    }
+  }
+
   /** Waits until everything queued so far is written (or failed). */
   drain(): Promise<void> {
     return this.committer.drain();
@@ -104,10 +174,71 @@ export class HoldJournal {
   private async writeBatch(writes: HoldWrite[]): Promise<void> {
     const created: NewRow<'holds'>[] = [];
     const ended: Array<{ id: string; status: 'expired' | 'released' }> = [];
+    let waitlist: WaitlistBatch | undefined;
+    const now = this.deps.clock.now();
     for (const write of writes) {
-      if (write.kind === 'created') created.push(write.row);
-      else ended.push({ id: write.id, status: write.status });
+      switch (write.kind) {
+        case 'created':
+          created.push(write.row);
+          if (write.servedEntryId !== null) {
+            waitlist ??= new WaitlistBatch(now);
+            waitlist.end(write.servedEntryId, write.row.organizationId, 'served', write.row.id);
+          }
+          break;
+        case 'ended':
+          ended.push({ id: write.id, status: write.status });
+          break;
+        case 'joined':
+          waitlist ??= new WaitlistBatch(now);
+          waitlist.join(write.row);
+          break;
+        case 'waitEnded':
+          waitlist ??= new WaitlistBatch(now);
+          waitlist.end(
+            write.end.id,
+            write.end.organizationId,
+            write.end.status,
+            write.end.status === 'served' ? write.end.holdId : null,
+          );
+          break;
+      }
     }
-    await this.deps.repository.writeHoldBatch(created, ended, this.deps.clock.now());
+    await this.deps.repository.writeHoldBatch(created, ended, now, waitlist?.writes);
+  }
+}
+
+/**
+ * The waitlist's writes of one batch. An entry that joined and ended within the batch is
+ * inserted ended: one statement cannot update a row its own insert adds.
+ */
+class WaitlistBatch {
+  private readonly joined = new Map<string, NewRow<'waitlist'>>();
+  private readonly ended: WaitlistWrites['ended'][number][] = [];
+
+  constructor(private readonly now: Date) {}
+
+  join(row: NewRow<'waitlist'>): void {
+    this.joined.set(row.id, { ...row });
+  }
+
+  end(
+    id: string,
+    organizationId: string,
+    status: 'served' | 'left' | 'expired',
+    holdId: string | null,
+  ): void {
+    const row = this.joined.get(id);
+    if (row === undefined) {
+      this.ended.push({ id, organizationId, status, holdId });
+      return;
+    }
+    if (row.status !== 'waiting') return;
+    row.status = status;
+    row.holdId = holdId;
+    row.endedAt = this.now;
+  }
+
+  get writes(): WaitlistWrites {
+    return { joined: [...this.joined.values()], ended: this.ended };
   }
 }

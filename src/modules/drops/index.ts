@@ -10,7 +10,13 @@ export { fulfilmentStatuses, OrdersService } from './orders.service.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
 export { RedisOfferStore } from './redis-offer-store.js';
 export { shopperRoutes } from './shopper.routes.js';
-export { type ClaimDecision, ShopperService } from './shopper.service.js';
+export {
+  type CheckoutDetails,
+  type CheckoutInput,
+  type ClaimDecision,
+  ShopperService,
+} from './shopper.service.js';
+export { ShopperProfilesRepository } from './shopper-profiles.repository.js';
 export { type StockAlert, StockWatch } from './stock-watch.js';
 export {
   createStripeClient,

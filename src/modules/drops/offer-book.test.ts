@@ -297,6 +297,11 @@ describe('an offer book', () => {
           let now = 0;
           const holdIds: string[] = [];
           const orders: Array<{ shopper: string; quantity: number; market: string | null }> = [];
+          // What the store persists of the waitlist: every wait ends once, and a served one
+          // names the hold the line gave it.
+          let joined = 0;
+          const endedWaits = new Set<string>();
+          const waitlistHolds = new Set<string>();
           for (const op of operations) {
             switch (op.type) {
               case 'claim': {
@@ -318,7 +323,6 @@ describe('an offer book', () => {
                   if (limit !== null)
                     expect(book.unitsOf(`s${op.shopper}`)).toBeLessThanOrEqual(limit);
                 }
-                for (const hold of book.takePromotedHolds()) holdIds.push(hold.id);
                 break;
               }
               case 'advance':
@@ -363,6 +367,7 @@ describe('an offer book', () => {
               case 'waitlist':
                 if (book.servesMarket(marketOf(op.market))) {
                   book.joinWaitlist(`s${op.shopper}`, op.quantity, marketOf(op.market));
+                  joined += 1;
                 }
                 break;
               case 'releaseMarket':
@@ -377,6 +382,15 @@ describe('an offer book', () => {
             }
             expectInvariant(book, reserved);
             expect(book.counts().sold).toBe(orders.reduce((sum, order) => sum + order.quantity, 0));
+            const promoted = book.takePromotedHolds().map((hold) => hold.id);
+            holdIds.push(...promoted);
+            for (const end of book.takeWaitlistEnds()) {
+              expect(endedWaits.has(end.entryId)).toBe(false);
+              endedWaits.add(end.entryId);
+              if (end.status === 'served') waitlistHolds.add(end.holdId);
+            }
+            expect(promoted.every((holdId) => waitlistHolds.has(holdId))).toBe(true);
+            expect(book.waitlistLength + endedWaits.size).toBe(joined);
           }
         },
       ),

@@ -87,6 +87,8 @@ export interface BookSettings {
   closesAt?: number | null;
   /** The reserve split by market; null or absent when every shopper draws from one pool. */
   markets?: readonly MarketShare[] | null;
+  /** The offer's own codes: a claim's code is recorded as attribution only when it is one. */
+  offerCodes?: readonly string[];
 }
 
 interface Pool {
@@ -96,11 +98,32 @@ interface Pool {
   released: boolean;
 }
 
-interface WaitlistEntry {
+/** A shopper in line for released units; `id` and `order` tie it to its database row. */
+export interface WaitingEntry {
+  id: string;
   shopperId: string;
   quantity: number;
+  /** The market whose units it waits for; null when the offer is not split. */
   market: string | null;
+  /** The place in line as decided (lower first): a restart restores the line in this order. */
+  order: number;
+  joinedAt: number;
 }
+
+/** A keyed join's first answer: its entry and the place in line it was told. */
+export interface WaitAnswer {
+  entryId: string;
+  position: number;
+}
+
+/**
+ * How a wait ended, for the store to persist: served with the hold it got, passed by because
+ * the shopper reached the per-buyer limit meanwhile (`left`), or ended with the offer or its
+ * market's reserve (`expired`).
+ */
+export type WaitlistEnd =
+  | { entryId: string; status: 'served'; holdId: string }
+  | { entryId: string; status: 'left' | 'expired'; holdId: null };
 
 const poolAvailable = (pool: Pool): number => pool.reserved - pool.held - pool.sold;
 
@@ -132,6 +155,7 @@ const refusals: Record<ClaimRefusal, ClaimOutcome> = {
   not_in_market: Object.freeze({ ok: false, code: 'not_in_market' }),
 };
 const nothingPromoted: BookHold[] = [];
+const noWaitlistEnds: WaitlistEnd[] = [];
 const noneExpired: readonly BookHold[] = Object.freeze([]);
 
 export class OfferBook {
@@ -158,12 +182,23 @@ export class OfferBook {
   private refusedBefore = new KeyTable<ClaimOutcome>();
   /** When the refusals next move a window on; the first decision or sweep starts the clock. */
   private forgetRefusalsAt = Number.NEGATIVE_INFINITY;
-  private readonly waitlist: WaitlistEntry[] = [];
+  private readonly waitlist: WaitingEntry[] = [];
+  /** The `order` the next shopper to join gets. */
+  private nextOrder = 1;
+  /** Ends of waits since the last takeWaitlistEnds, to be persisted. */
+  private waitlistEnds: WaitlistEnd[] = [];
+  /**
+   * Keyed joins' first answers, whatever became of the entry since: a retry with the key gets
+   * the same place again and never joins twice. Joins are few next to claims: kept whole.
+   */
+  private readonly waitAnswers = new Map<string, WaitAnswer>();
   /**
    * Per-market reserves: each market's units are claimed by its own shoppers only. The
    * offer's totals above stay the sums of its pools. Null when the offer is not split.
    */
   private readonly pools: Map<string, Pool> | null;
+  /** Looked up on every hold made: a set built once, when the book loads. */
+  private readonly offerCodes: ReadonlySet<string>;
 
   constructor(settings: BookSettings) {
     this.offerId = settings.offerId;
@@ -183,6 +218,16 @@ export class OfferBook {
           ]),
         )
       : null;
+    this.offerCodes = new Set(settings.offerCodes ?? []);
+  }
+
+  /**
+   * The claim's code when it is one of the offer's own, else null: a code the offer does not
+   * have (a misconfigured link or overlay) is never a refusal, so it cannot lose a drop, but
+   * it is not recorded as attribution either.
+   */
+  attributedCode(code: string | null | undefined): string | null {
+    return code != null && this.offerCodes.has(code) ? code : null;
   }
 
   /** Whether the reserve is split by market. */
@@ -301,7 +346,7 @@ export class OfferBook {
       expiresAt: request.now + this.holdTtlMs,
       state: 'held',
       idempotencyKey: request.idempotencyKey,
-      offerCode: request.offerCode ?? null,
+      offerCode: this.attributedCode(request.offerCode),
       trafficSource: request.trafficSource ?? null,
       market,
       durable: settled,
@@ -458,16 +503,91 @@ export class OfferBook {
     const unused = Math.max(0, poolAvailable(pool));
     pool.reserved -= unused;
     this.reservedUnits -= unused;
-    for (let index = this.waitlist.length - 1; index >= 0; index--) {
-      if (this.waitlist[index]?.market === market) this.waitlist.splice(index, 1);
+    let kept = 0;
+    for (const entry of this.waitlist) {
+      if (entry.market === market) this.endWait(entry, 'expired');
+      else this.waitlist[kept++] = entry;
     }
+    this.waitlist.length = kept;
     return unused;
   }
 
-  /** Joins the queue for units released later (of the shopper's market, when split). */
-  joinWaitlist(shopperId: string, quantity: number, market: string | null = null): number {
-    this.waitlist.push({ shopperId, quantity, market: this.pools === null ? null : market });
+  /**
+   * Joins the queue for units released later (of the shopper's market, when split); answers
+   * the place in line. The store uses addWaiting, to write the entry before answering.
+   */
+  joinWaitlist(shopperId: string, quantity: number, market: string | null = null, now = 0): number {
+    return this.addWaiting({
+      id: randomUUID(),
+      shopperId,
+      quantity,
+      market,
+      order: this.nextOrder,
+      joinedAt: now,
+    });
+  }
+
+  /** The `order` of the next shopper to join: after everyone in line, restored ones too. */
+  get nextWaitingOrder(): number {
+    return this.nextOrder;
+  }
+
+  /**
+   * Puts an entry at the end of the line, on a join and when recovering (in `order`); answers
+   * its place in line, 1 for the first.
+   */
+  addWaiting(entry: WaitingEntry): number {
+    if (this.pools === null) entry.market = null;
+    this.waitlist.push(entry);
+    if (entry.order >= this.nextOrder) this.nextOrder = entry.order + 1;
     return this.waitlist.length;
+  }
+
+  /** Whether waiting may still bring a shopper of `market` units (its reserve is not released). */
+  acceptsWaiting(market: string | null): boolean {
+    if (this.pools === null) return true;
+    const pool = market === null ? undefined : this.pools.get(market);
+    return pool !== undefined && !pool.released;
+  }
+
+  /**
+   * Takes back a join whose write failed. Answers false when the entry is no longer in line
+   * (it was served meanwhile: the caller takes back its hold too).
+   */
+  removeWaiting(entryId: string): boolean {
+    for (let index = this.waitlist.length - 1; index >= 0; index--) {
+      if (this.waitlist[index]?.id !== entryId) continue;
+      this.waitlist.splice(index, 1);
+      return true;
+    }
+    return false;
+  }
+
+  /** The first answer to a join with this Idempotency-Key, if one was given. */
+  waitAnswerOf(key: string): WaitAnswer | undefined {
+    return this.waitAnswers.get(key);
+  }
+
+  /** Remembers a keyed join's answer: when it is decided, and when recovering from its row. */
+  rememberWaitAnswer(key: string, answer: WaitAnswer): void {
+    this.waitAnswers.set(key, answer);
+  }
+
+  /** Forgets the key's answer if it names the entry (a join whose write failed). */
+  forgetWaitAnswer(key: string, entryId: string): void {
+    if (this.waitAnswers.get(key)?.entryId === entryId) this.waitAnswers.delete(key);
+  }
+
+  /** Waits that ended since the last call, in the order they ended, to be persisted. */
+  takeWaitlistEnds(): WaitlistEnd[] {
+    if (this.waitlistEnds.length === 0) return noWaitlistEnds;
+    const ends = this.waitlistEnds;
+    this.waitlistEnds = [];
+    return ends;
+  }
+
+  private endWait(entry: WaitingEntry, status: 'left' | 'expired'): void {
+    this.waitlistEnds.push({ entryId: entry.id, status, holdId: null });
   }
 
   /** Holds created for waitlisted shoppers since the last call, to be persisted. */
@@ -490,7 +610,7 @@ export class OfferBook {
     let blocked: Set<string | null> | undefined;
     let index = 0;
     while (index < this.waitlist.length) {
-      const next = this.waitlist[index] as WaitlistEntry;
+      const next = this.waitlist[index] as WaitingEntry;
       const pool = this.poolOf(next.market);
       const fits =
         this.available >= next.quantity &&
@@ -504,22 +624,25 @@ export class OfferBook {
         continue;
       }
       this.waitlist.splice(index, 1);
-      if (this.overLimit(next.shopperId, next.quantity)) continue;
-      this.promoted.push(
-        this.addHold({
-          id: randomUUID(),
-          shopperId: next.shopperId,
-          quantity: next.quantity,
-          createdAt: now,
-          expiresAt: now + this.holdTtlMs,
-          state: 'held',
-          idempotencyKey: null,
-          offerCode: null,
-          trafficSource: 'waitlist',
-          market: next.market,
-          durable: settled,
-        }),
-      );
+      if (this.overLimit(next.shopperId, next.quantity)) {
+        this.endWait(next, 'left');
+        continue;
+      }
+      const hold = this.addHold({
+        id: randomUUID(),
+        shopperId: next.shopperId,
+        quantity: next.quantity,
+        createdAt: now,
+        expiresAt: now + this.holdTtlMs,
+        state: 'held',
+        idempotencyKey: null,
+        offerCode: null,
+        trafficSource: 'waitlist',
+        market: next.market,
+        durable: settled,
+      });
+      this.promoted.push(hold);
+      this.waitlistEnds.push({ entryId: next.id, status: 'served', holdId: hold.id });
     }
   }
 
@@ -558,6 +681,7 @@ export class OfferBook {
       unsoldByMarket[market] = poolAvailable(pool);
       pool.reserved -= unsoldByMarket[market];
     }
+    for (const entry of this.waitlist) this.endWait(entry, 'expired');
     this.waitlist.length = 0;
     return { unsold, released, unsoldByMarket };
   }

@@ -2,6 +2,7 @@ import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { BookCounts, OfferStatus } from './offer-book.js';
 import type { OfferStore } from './offer-store.js';
 import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
+import { sortUrgencyStages, type UrgencyStage } from './urgency-stages.js';
 
 export interface OfferInput {
   brandId: string;
@@ -21,6 +22,8 @@ export interface OfferInput {
   codes: string[];
   fallbackOfferId: string | null;
   substitutions: Array<{ skuId: string; substituteSkuId: string }>;
+  /** Urgency messages by stock left (urgency-stages.ts); none when absent. */
+  urgencyStages?: UrgencyStage[] | undefined;
 }
 
 export interface ComponentInventory extends BookCounts {
@@ -41,8 +44,10 @@ export interface MarketReserve extends BookCounts {
   lowStockFlaggedAt: Date | null;
 }
 
-export interface Offer extends Omit<OfferInput, 'codes'> {
+export interface Offer extends Omit<OfferInput, 'codes' | 'urgencyStages'> {
   id: string;
+  /** Tightest first. */
+  urgencyStages: UrgencyStage[];
   status: OfferStatus;
   codes: string[];
   termsHash: string;
@@ -63,7 +68,10 @@ export interface Offer extends Omit<OfferInput, 'codes'> {
 }
 
 export function termsOf(
-  input: Omit<OfferInput, 'codes' | 'brandId' | 'holdTtlSeconds' | 'lowStockThreshold'>,
+  input: Omit<
+    OfferInput,
+    'codes' | 'brandId' | 'holdTtlSeconds' | 'lowStockThreshold' | 'urgencyStages'
+  >,
 ): OfferTerms {
   return {
     title: input.title,
@@ -100,6 +108,7 @@ export function offerColumns(input: OfferInput) {
     endsWithStream: input.endsWithStream,
     fallbackOfferId: input.fallbackOfferId,
     substitutions: JSON.stringify(input.substitutions),
+    urgencyStages: JSON.stringify(sortUrgencyStages(input.urgencyStages ?? [])),
     termsHash: hashOfferTerms(terms),
   };
 }
@@ -144,6 +153,7 @@ export async function presentOffers(
       codes: codes.filter((code) => code.offerId === row.id).map((code) => code.code),
       fallbackOfferId: row.fallbackOfferId,
       substitutions: row.substitutions,
+      urgencyStages: row.urgencyStages,
       termsHash: row.termsHash,
       approvedTermsHash: row.approvedTermsHash,
       reservedUnits: counts?.reserved ?? row.reservedUnits,

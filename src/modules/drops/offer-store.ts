@@ -101,12 +101,16 @@ export interface OfferStore {
   ): StoreClaimOutcome | undefined | Promise<StoreClaimOutcome | undefined>;
   /** A shopper gives a hold back; false when it is not held (unknown, ended, paying). */
   releaseHold(holdId: string, now: number): Promise<boolean>;
-  /** Joins the waitlist; undefined when the offer has no book. */
+  /**
+   * Joins the waitlist, answered once the entry is durable; undefined when the offer has no
+   * book. A join with the key of an earlier one gets that join's answer and adds no entry.
+   */
   joinWaitlist(
     offerId: string,
     shopperId: string,
     quantity: number,
     market: string | null,
+    idempotencyKey?: string | null,
   ): Promise<WaitlistAnswer | undefined>;
   /** The shopper's open hold, else their place in the waitlist, else undefined. */
   standing(offerId: string, shopperId: string): Promise<Standing | undefined>;

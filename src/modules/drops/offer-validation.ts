@@ -1,11 +1,17 @@
 import { AppError } from '../../lib/errors.js';
 import type { DropsRepository } from './drops.repository.js';
 import type { OfferInput } from './offer-model.js';
+import { urgencyStageProblems } from './urgency-stages.js';
+
+type Problem = { field: string; message: string };
+type Sku = Awaited<ReturnType<DropsRepository['findSkus']>>[number];
 
 /**
- * Checks what a schema cannot: the SKUs exist in this organisation and brand, the kind's
- * rules hold, the window is ordered, and no other offer uses the codes. Every problem is
- * reported at once, each naming its field.
+ * Checks what a schema cannot: the SKUs (components and substitutes) exist in this
+ * organisation and brand, the fallback offer too, the kind's rules hold, the window is
+ * ordered, the urgency stages are distinct, and no other offer uses the codes. Every problem
+ * is reported at once, each naming its field. Another organisation's SKU or offer is answered
+ * like one that does not exist: an id must not tell whether it is in use elsewhere.
  */
 export async function validateOfferInput(
   repository: DropsRepository,
@@ -13,9 +19,12 @@ export async function validateOfferInput(
   input: OfferInput,
   offerId?: string,
 ): Promise<void> {
-  const problems: Array<{ field: string; message: string }> = [];
+  const problems: Problem[] = [];
   const skuIds = input.components.map((component) => component.skuId);
-  const skus = await repository.findSkus(organizationId, skuIds);
+  const substituteIds = input.substitutions.map((rule) => rule.substituteSkuId);
+  const skus = await repository.findSkus(organizationId, [
+    ...new Set([...skuIds, ...substituteIds]),
+  ]);
   for (const skuId of skuIds) {
     const sku = skus.find((candidate) => candidate.id === skuId);
     if (!sku)
@@ -46,6 +55,11 @@ export async function validateOfferInput(
   if (input.startsAt && input.endsAt && input.startsAt >= input.endsAt) {
     problems.push({ field: 'endsAt', message: 'must be after startsAt' });
   }
+  problems.push(...substitutionProblems(input, skus));
+  problems.push(...(await fallbackProblems(repository, organizationId, input, offerId)));
+  for (const message of urgencyStageProblems(input.urgencyStages ?? [])) {
+    problems.push({ field: 'urgencyStages', message });
+  }
   const taken = await repository.findTakenCodes(organizationId, input.codes, offerId);
   if (taken.length > 0)
     problems.push({
@@ -61,4 +75,54 @@ export async function validateOfferInput(
       },
     );
   }
+}
+
+/**
+ * A substitution replaces one of the offer's components with another SKU of the same brand
+ * (applied by operations when a component runs out; stock-watch names it).
+ */
+function substitutionProblems(input: OfferInput, skus: readonly Sku[]): Problem[] {
+  const problems: Problem[] = [];
+  const components = new Set(input.components.map((component) => component.skuId));
+  const pairs = new Set<string>();
+  for (const { skuId, substituteSkuId } of input.substitutions) {
+    const pair = `${skuId}>${substituteSkuId}`;
+    const substitute = skus.find((candidate) => candidate.id === substituteSkuId);
+    let message: string | undefined;
+    if (!components.has(skuId)) message = `${skuId} is not one of the offer's components`;
+    else if (skuId === substituteSkuId) message = `${skuId} cannot substitute for itself`;
+    else if (!substitute) message = `no SKU ${substituteSkuId} in this organisation`;
+    else if (substitute.brandId !== input.brandId)
+      message = `substitute SKU ${substitute.code} belongs to another brand`;
+    else if (pairs.has(pair)) message = `${substitute.code} is listed twice for ${skuId}`;
+    pairs.add(pair);
+    if (message) problems.push({ field: 'substitutions', message });
+  }
+  return problems;
+}
+
+/**
+ * The fallback bundle is shown to this offer's shoppers when it sells out: it must be another
+ * offer of the same organisation and brand (a brand's stream must not sell another brand's
+ * goods), and must not point back at this one (two offers each the other's fallback).
+ */
+async function fallbackProblems(
+  repository: DropsRepository,
+  organizationId: string,
+  input: OfferInput,
+  offerId: string | undefined,
+): Promise<Problem[]> {
+  const fallbackId = input.fallbackOfferId;
+  if (fallbackId === null) return [];
+  const field = 'fallbackOfferId';
+  if (fallbackId === offerId) return [{ field, message: 'an offer cannot be its own fallback' }];
+  const fallback = await repository.findOffer(organizationId, fallbackId);
+  if (!fallback) return [{ field, message: `no offer ${fallbackId} in this organisation` }];
+  if (fallback.brandId !== input.brandId) {
+    return [{ field, message: `offer ${fallbackId} belongs to another brand` }];
+  }
+  if (offerId !== undefined && fallback.fallbackOfferId === offerId) {
+    return [{ field, message: `offer ${fallbackId} already falls back to this offer` }];
+  }
+  return [];
 }

@@ -11,6 +11,7 @@ import {
 import type { Actor } from '../access/index.js';
 import { offerKinds } from './offer-terms.js';
 import type { Offer } from './offers.service.js';
+import { maxUrgencyMessageLength, maxUrgencyStages } from './urgency-stages.js';
 
 const counts = {
   reserved: z.number().int(),
@@ -42,6 +43,9 @@ export const offerSchema = z
     codes: z.array(z.string()),
     fallbackOfferId: z.string().nullable(),
     substitutions: z.array(z.object({ skuId: z.string(), substituteSkuId: z.string() })),
+    urgencyStages: z
+      .array(z.object({ atOrBelow: z.number().int(), message: z.string() }))
+      .meta({ description: 'Urgency messages by units left, tightest threshold first' }),
     termsHash: z.string(),
     approvedTermsHash: z.string().nullable(),
     reservedUnits: z.number().int(),
@@ -121,6 +125,27 @@ const offerInput = z.object({
     .array(z.object({ skuId: z.uuid('must be a UUID'), substituteSkuId: z.uuid('must be a UUID') }))
     .max(20)
     .default([]),
+  urgencyStages: z
+    .array(
+      z.object({
+        atOrBelow: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(1_000_000),
+        message: z
+          .string()
+          .trim()
+          .min(1, 'is required')
+          .max(maxUrgencyMessageLength, `must be at most ${maxUrgencyMessageLength} characters`),
+      }),
+    )
+    .max(maxUrgencyStages, `at most ${maxUrgencyStages} stages`)
+    .default([])
+    .meta({
+      description:
+        "Messages shown on the live offer by units left: the tightest stage reached shows ('{left}' becomes the units left). Thresholds are distinct. None: 'Only N left' at lowStockThreshold",
+    }),
 });
 
 const lifecycle = [

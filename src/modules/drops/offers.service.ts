@@ -3,7 +3,9 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
+import type { JobHandlerRegistry, JobScheduler } from '../notifications/index.js';
 import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
+import { bookedStatuses } from './embedded-offer-store.js';
 import { defaultMarketLowStockThreshold } from './market-threshold.js';
 import type { OfferStatus } from './offer-book.js';
 import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
@@ -40,7 +42,13 @@ export interface OffersDeps {
   store: OfferStore;
   clock: Clock;
   audit: AuditRecorder;
+  /** Closes offers whose window ends (a durable job, so it happens after a restart too). */
+  scheduler: JobScheduler;
 }
+
+/** The job that closes an armed offer when its window (`endsAt`) ends. */
+export const offerWindowJobKind = 'offer.window_ended';
+const offerWindowJobKey = (offerId: string) => `offer-window:${offerId}`;
 
 const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'closed'];
 
@@ -51,6 +59,14 @@ const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'clos
  */
 export class OffersService {
   constructor(private readonly deps: OffersDeps) {}
+
+  /** Registers what runs the offers' jobs; once, at start-up. */
+  registerJobs(registry: JobHandlerRegistry): void {
+    registry.handle(offerWindowJobKind, async (job) => {
+      const offerId = job.payload.offerId;
+      if (typeof offerId === 'string') await this.closeEndedWindow(job.organizationId, offerId);
+    });
+  }
 
   async create(actor: Actor, input: OfferInput): Promise<Offer> {
     requirePermission(actor, 'offers.write');
@@ -174,6 +190,25 @@ export class OffersService {
     }
     const components = await this.deps.repository.listComponents(actor.organizationId, [offerId]);
     const now = this.deps.clock.now();
+    if (row.endsAt) {
+      // Units reserved now would only go back at once.
+      if (row.endsAt <= now) {
+        throw new AppError(
+          'conflict',
+          `The offer's window ended at ${row.endsAt.toISOString()}: there is nothing to arm`,
+          { rule: 'window_ended', endsAt: row.endsAt.toISOString() },
+        );
+      }
+      // Before the reserve, so no armed offer is left without its job; the job does nothing
+      // if arming fails. The window is frozen from approval on, so the job never moves.
+      await this.deps.scheduler.schedule({
+        organizationId: actor.organizationId,
+        kind: offerWindowJobKind,
+        key: offerWindowJobKey(offerId),
+        runAt: row.endsAt,
+        payload: { offerId },
+      });
+    }
     const shares = given.map((share) => ({
       ...share,
       lowStockThreshold:
@@ -323,6 +358,32 @@ export class OffersService {
       reason,
     );
     return this.get(actor, offerId);
+  }
+
+  /**
+   * A time-limited offer's window ended: it closes as a manual close does (open holds end,
+   * unsold units go back to stock, `offer.closed` in the audit trail). Run by the durable job
+   * at `endsAt`, at least once: an offer already closed, or not armed, is left as it is.
+   * Answers whether it closed the offer.
+   */
+  async closeEndedWindow(organizationId: string, offerId: string): Promise<boolean> {
+    const row = await this.deps.repository.findOffer(organizationId, offerId);
+    if (!row?.endsAt || !bookedStatuses.includes(row.status as OfferStatus)) return false;
+    if (row.endsAt > this.deps.clock.now()) {
+      // Early (a clock behind the one that scheduled it): the scheduler retries later.
+      throw new Error(`The window of offer ${offerId} ends at ${row.endsAt.toISOString()}`);
+    }
+    const unsold = await this.closeRow(row);
+    await this.deps.audit.record({
+      organizationId,
+      actor: null,
+      action: 'offer.closed',
+      subjectType: 'offer',
+      subjectId: offerId,
+      reason: "The offer's window ended",
+      data: { from: row.status, unsoldReturned: unsold, endsAt: row.endsAt.toISOString() },
+    });
+    return true;
   }
 
   /**

@@ -2,8 +2,9 @@ import type { OrderRow } from './drops.repository.js';
 
 /**
  * What an order event tells webhook subscribers: enough to tag the buyer in a CRM, start
- * fulfilment and attribute the sale (offer code, traffic source, show), never the payment
- * reference or the address.
+ * fulfilment (with the urgency rule's bonus item to pack, if the order earned one) and
+ * attribute the sale (offer code, traffic source, show), never the payment reference or the
+ * address.
  */
 export function orderEventData(order: OrderRow): Record<string, unknown> {
   return {
@@ -19,5 +20,6 @@ export function orderEventData(order: OrderRow): Record<string, unknown> {
     offerCode: order.offerCode,
     trafficSource: order.trafficSource,
     market: order.market,
+    bonus: order.bonus,
   };
 }

@@ -21,10 +21,12 @@ const orderSchema = z
     name: z.string(),
     address: z.record(z.string(), z.string()),
     quantity: z.number().int(),
-    amountMinor: z.number().int(),
+    amountMinor: z.number().int().meta({ description: "Goods at the offer's price" }),
     taxMinor: z.number().int(),
     taxRateBasisPoints: z.number().int(),
-    totalMinor: z.number().int(),
+    totalMinor: z.number().int().meta({
+      description: 'What was charged (tax added where prices exclude it); refunded whole',
+    }),
     currency: z.string(),
     fulfilmentRegionId: z.string().nullable(),
     status: z.enum(['paid', 'cancelled', 'returned']),
@@ -34,6 +36,14 @@ const orderSchema = z
     trafficSource: z.string().nullable(),
     market: z.string().nullable().meta({
       description: 'The market whose reserve the units came from (offers split by market)',
+    }),
+    saleNumber: z.number().int().meta({
+      description:
+        "The order's place among its offer's orders, 1 for the first; cancelled orders keep theirs",
+    }),
+    bonus: z.string().nullable().meta({
+      description:
+        "The urgency rule's bonus item, for the offer's first N orders placed (a cancelled order does not pass it on); null otherwise",
     }),
     packedAt: timestamp.nullable(),
     shippedAt: timestamp.nullable(),
@@ -107,11 +117,18 @@ export const ordersRoutes: Routes = (app, { services, auth }) => {
       {
         schema: {
           tags: ['orders'],
-          summary: `${action === 'cancel' ? 'Cancel' : 'Return'} a paid order and refund it; restock puts the units back`,
+          summary: `${action === 'cancel' ? 'Cancel' : 'Return'} a paid order and refund its whole charge (totalMinor); restock puts the units back`,
           security: secured,
           params: idParams,
           body: z.object({ restock: z.boolean() }),
-          response: { 200: orderSchema, ...commonErrors, 409: errorResponse },
+          response: {
+            200: orderSchema,
+            ...commonErrors,
+            409: errorResponse,
+            502: errorResponse.meta({
+              description: 'The refund failed at the payment provider; nothing changed, retry',
+            }),
+          },
         },
       },
       async (request) =>

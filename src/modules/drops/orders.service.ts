@@ -7,7 +7,7 @@ import type { EventPublisher } from '../notifications/index.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
 import type { OfferStore } from './offer-store.js';
 import { orderEventData } from './order-events.js';
-import type { PaymentProvider } from './payment-provider.js';
+import { type PaymentProvider, PaymentUnavailableError } from './payment-provider.js';
 
 export const fulfilmentStatuses = ['unfulfilled', 'packed', 'shipped', 'delivered'] as const;
 export type FulfilmentStatus = (typeof fulfilmentStatuses)[number];
@@ -36,6 +36,10 @@ export interface Order {
   trafficSource: string | null;
   /** The market whose reserve the units came from (offers split by market). */
   market: string | null;
+  /** The order's place among its offer's orders, 1 for the first (cancelled ones count). */
+  saleNumber: number;
+  /** The urgency rule's bonus item, for the offer's first N orders; null for the others. */
+  bonus: string | null;
   packedAt: Date | null;
   shippedAt: Date | null;
   deliveredAt: Date | null;
@@ -75,6 +79,8 @@ function toOrder(row: OrderRow): Order {
     offerCode: row.offerCode,
     trafficSource: row.trafficSource,
     market: row.market,
+    saleNumber: row.saleNumber,
+    bonus: row.bonus,
     packedAt: row.packedAt,
     shippedAt: row.shippedAt,
     deliveredAt: row.deliveredAt,
@@ -102,6 +108,9 @@ const csvColumns: Array<keyof Order> = [
   'market',
   'showId',
   'shopperId',
+  // Added later: at the end, so sheets that read the export by column position keep working.
+  'saleNumber',
+  'bonus',
 ];
 
 /** Orders after checkout: listing, export, cancellation and returns, fulfilment status. */
@@ -133,6 +142,11 @@ export class OrdersService {
    * Cancels (before shipping) or returns (after) a paid order and refunds it. With `restock`
    * the units go back on sale if the offer is still open, or to the catalog if it closed;
    * without, they are written off.
+   *
+   * The refund is the whole charge, `totalMinor` (tax included where it was added on top), and
+   * it comes first: if the provider fails, nothing has changed and the caller can retry. Orders
+   * are only ever refunded whole, once per payment, so a retry after a refund that went through
+   * (or two requests at once) cannot refund twice: the provider answers the same refund.
    */
   async end(
     actor: Actor,
@@ -143,6 +157,7 @@ export class OrdersService {
     const row = await this.findRow(actor, orderId);
     if (row.status !== 'paid')
       throw new AppError('conflict', `The order is already ${row.status}`, { status: row.status });
+    await this.refund(row);
     const counts = await this.deps.store.counts(row.offerId);
     const open = counts !== undefined && counts.status !== 'closed';
     const components =
@@ -160,7 +175,7 @@ export class OrdersService {
         units: component.quantity * row.quantity,
       })),
     );
-    if (!ended) throw new AppError('conflict', 'The order changed meanwhile; reload it');
+    if (!ended) throw new AppError('conflict', 'The order was ended meanwhile; reload it');
     if (counts) {
       await this.deps.store.unsell(
         row.offerId,
@@ -181,16 +196,14 @@ export class OrdersService {
         offerId: row.offerId,
         quantity: row.quantity,
         amountMinor: row.amountMinor,
+        refundedMinor: row.totalMinor,
         currency: row.currency,
         restocked: input.restock,
       },
     });
-    await this.deps.paymentProviders[row.paymentProvider]?.refund(
-      row.paymentReference,
-      row.amountMinor,
-    );
     await this.deps.events.publish(actor.organizationId, `order.${input.kind}`, {
       ...orderEventData(ended),
+      refundedMinor: ended.totalMinor,
       restocked: input.restock,
     });
     return toOrder(ended);
@@ -237,6 +250,30 @@ export class OrdersService {
       );
     }
     return toOrder(updated);
+  }
+
+  /** Gives back what the shopper was charged, or throws with nothing changed. */
+  private async refund(row: OrderRow): Promise<void> {
+    const provider = this.deps.paymentProviders[row.paymentProvider];
+    if (!provider) {
+      throw new AppError(
+        'payment_unavailable',
+        `The order was paid through ${row.paymentProvider}, which this server is not set up for; nothing was refunded or changed`,
+        { paymentProvider: row.paymentProvider },
+      );
+    }
+    try {
+      await provider.refund(row.paymentReference, row.totalMinor);
+    } catch (error) {
+      if (error instanceof PaymentUnavailableError) {
+        throw new AppError(
+          'payment_unavailable',
+          `${error.message}; nothing was refunded or changed, try again`,
+          { reason: error.reason },
+        );
+      }
+      throw error;
+    }
   }
 
   private async findRow(actor: Actor, orderId: string): Promise<OrderRow> {

@@ -3,6 +3,7 @@ import { notFound } from '../../lib/errors.js';
 import { RefreshingCache } from '../../lib/refreshing-cache.js';
 import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
+import { urgencyMessageFor } from './urgency-stages.js';
 
 /** What a shopper (or a stream overlay) sees of an offer. */
 export interface PublicOffer {
@@ -46,6 +47,12 @@ interface CachedOffer {
 
 /** The answer for an offer without a fallback bundle: one settled promise, shared. */
 export const noFallback: Promise<FallbackOffer | null> = Promise.resolve(null);
+
+/** The stock message of a live offer: its tightest stage reached, else "Only N left" when low. */
+function stockMessageOf(row: OfferRow, stockLeft: number, lowStock: boolean): string | null {
+  if (row.urgencyStages.length > 0) return urgencyMessageFor(row.urgencyStages, stockLeft);
+  return lowStock ? `Only ${stockLeft} left` : null;
+}
 
 /** How long an offer's static fields are served from memory; counts are always live. */
 const offerCacheMs = 1000;
@@ -113,7 +120,10 @@ export class PublicOffers {
     else state = stockLeft === 0 ? 'sold_out' : 'live';
     const lowStock = state === 'live' && stockLeft <= row.lowStockThreshold;
     const messages: string[] = [];
-    if (lowStock) messages.push(`Only ${stockLeft} left`);
+    const urgency = state === 'live' ? stockMessageOf(row, stockLeft, lowStock) : null;
+    if (urgency !== null) messages.push(urgency);
+    // Orders earn the bonus (orders.bonus, by sale number); units sold are at least the orders
+    // placed, so counting units can hide the promise early but never shows it once it is gone.
     if (row.urgencyRule && sold < row.urgencyRule.firstOrders && state === 'live') {
       messages.push(`First ${row.urgencyRule.firstOrders} orders get ${row.urgencyRule.bonus}`);
     }

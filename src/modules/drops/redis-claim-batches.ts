@@ -15,12 +15,17 @@ export interface BatchedDecision {
   organizationId: string;
 }
 
-/** What a batch changed besides its answers: holds that expired, holds the waitlist got. */
+/**
+ * What a script changed besides its answer: holds that expired, holds the waitlist got, waits
+ * that ended without a hold.
+ */
 export interface BatchEffects {
   organizationId: string;
   expired: string[];
   /** Pairs of hold id and stored hold (JSON). */
   promoted: string[];
+  /** Pairs of waitlist entry id and how its wait ended ('left' | 'expired'). */
+  waitEnds: string[];
 }
 
 interface PendingClaim {
@@ -30,7 +35,7 @@ interface PendingClaim {
   reject(error: unknown): void;
 }
 
-type ClaimsReply = [string, string[], string[], Array<string | number>] | null;
+type ClaimsReply = [string, string[], string[], Array<string | number>, string[]] | null;
 
 /**
  * Claims on one offer go to Redis as batches (the `claims` script decides a batch in order, as
@@ -123,8 +128,8 @@ export class ClaimBatches {
       for (const entry of batch) entry.resolve(undefined);
       return;
     }
-    const [organizationId, expired, promoted, answers] = reply;
-    this.settle(offerId, { organizationId, expired, promoted });
+    const [organizationId, expired, promoted, answers, waitEnds] = reply;
+    this.settle(offerId, { organizationId, expired, promoted, waitEnds });
     batch.forEach((entry, index) => {
       const market = answers[index * 3 + 2];
       entry.resolve({

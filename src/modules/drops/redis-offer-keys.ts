@@ -1,21 +1,27 @@
-import type { HoldRow, OfferRow } from './drops.repository.js';
+import type { HoldRow, OfferRow, WaitlistAnswerRow, WaitlistRow } from './drops.repository.js';
 import type { ClaimRefusal, MarketShare } from './offer-book.js';
 import type { StoreHold } from './offer-store.js';
 
 /**
  * How an offer lives in Redis. Every key of one offer carries the hash tag `{offer:<id>}`, so
  * all of them sit in one hash slot and one script may touch them all (also on Redis Cluster).
- * The scripts receive them in this order as KEYS[1..9]:
- * - state:   hash status, reserved, held, sold, limit, ttl, opensAt, closesAt, org, pending
+ * The scripts receive them in this order as KEYS[1..11]:
+ * - state:   hash status, reserved, held, sold, limit, ttl, opensAt, closesAt, org, pending,
+ *            waitOrder (the queue_order the last join got)
  * - holds:   hash hold id -> StoredHold (JSON)
  * - exp:     sorted set of held holds by expiresAt (what may expire)
  * - paying:  sorted set of holds checking out by expiresAt (what may be stuck)
  * - buyers:  hash shopper -> units held, paying or bought (the per-buyer limit)
  * - answers: hash idempotency key -> first answer that made a hold ('h:<expiresAt>:<holdId>')
- * - wait:    list of '<quantity>|<shopper>', first come first served
+ * - wait:    list of '<entry id>|<quantity>|<market or empty>|<shopper>', first come first
+ *            served (the shopper last: it may contain '|')
  * - refused: hash idempotency key -> first answer that was a refusal ('r:<refusal>'), this
  *            window's (answerWindowMs; the state's forgetAt says when the window moves on)
  * - refusedBefore: the previous window's refusals, forgotten when the window moves on
+ * - waitAnswers: hash idempotency key -> first answer of a join ('w:<position>:<entry id>')
+ * - joining: hash entry id -> the entry as its row needs it (JSON), from the join until its
+ *            row is committed; a wait that ends meanwhile is noted on it (`x`), for the
+ *            joining process to write after the row (a script cannot reach the database)
  */
 const offerKeyNames = [
   'state',
@@ -27,10 +33,12 @@ const offerKeyNames = [
   'wait',
   'refused',
   'refusedBefore',
+  'waitAnswers',
+  'joining',
 ] as const;
 
 export interface OfferKeys {
-  /** KEYS[1..9] of every script. */
+  /** KEYS[1..11] of every script. */
   all: string[];
   state: string;
   holds: string;
@@ -66,6 +74,8 @@ export interface StoredHold {
   ts?: string;
   /** market, when the offer is split by market */
   m?: string;
+  /** the waitlist entry the hold served, for a hold the waitlist gave */
+  w?: string;
 }
 
 /** An open hold row, as the load script restores it (held: payment pins do not survive). */
@@ -142,10 +152,26 @@ export interface StoredPool {
   x: boolean;
 }
 
+/** The waitlist's rows as the load script restores them. */
+export interface LoadedWaitlist {
+  /** Entries still waiting, first in line first. */
+  waiting: readonly WaitlistRow[];
+  /** The first answers of keyed joins, whatever became of their entries. */
+  answers: readonly WaitlistAnswerRow[];
+}
+
+const noWaitlist: LoadedWaitlist = { waiting: [], answers: [] };
+
+/** A join's first answer as the scripts keep it. */
+export function waitAnswer(position: number, entryId: string): string {
+  return `w:${position}:${entryId}`;
+}
+
 /**
  * The load script's arguments (before the spare ids): the offer's terms, its sold units, its
  * open holds (held again: a payment pin does not survive a reload), the first answers of
- * holds that ended, and the markets' shares when the reserve is split.
+ * holds that ended, the markets' shares when the reserve is split, and the waitlist: waiting
+ * entries in line, the last order given, the first answers of keyed joins.
  */
 export function loadArgs(
   offer: OfferRow,
@@ -154,6 +180,7 @@ export function loadArgs(
   now: number,
   bought: ReadonlyArray<{ shopperId: string; units: number }>,
   markets: readonly MarketShare[] = [],
+  waitlist: LoadedWaitlist = noWaitlist,
 ): Array<string | number> {
   const pools: Record<string, StoredPool> = {};
   for (const share of markets) {
@@ -177,5 +204,26 @@ export function loadArgs(
     ),
     JSON.stringify(bought.map((entry) => [entry.shopperId, entry.units])),
     markets.length > 0 ? JSON.stringify(pools) : '',
+    JSON.stringify(
+      waitlist.waiting.map((row) => [row.id, row.quantity, row.market ?? '', row.shopperId]),
+    ),
+    waitlist.waiting.reduce((last, row) => Math.max(last, row.queueOrder), 0),
+    JSON.stringify(
+      waitlist.answers.map((row) => [row.idempotencyKey, waitAnswer(row.position, row.id)]),
+    ),
   ];
+}
+
+/** An entry of the waitlist as the join script records it until its row is committed. */
+export interface JoiningEntry {
+  /** shopper, quantity, market (absent when not split), order, joinedAt, position, key */
+  s: string;
+  q: number;
+  m?: string;
+  o: number;
+  t: number;
+  p: number;
+  k?: string;
+  /** How the wait ended before the row was written: 'served:<hold id>', 'left' or 'expired'. */
+  x?: string;
 }

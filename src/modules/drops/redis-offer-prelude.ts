@@ -7,7 +7,8 @@ import { answerWindowMs } from './offer-book.js';
 export const offerPrelude = `
 local stateKey, holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey = KEYS[1], KEYS[2],
   KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local refusedKey, refusedBeforeKey = KEYS[8], KEYS[9]
+local refusedKey, refusedBeforeKey, waitAnswersKey, joiningKey = KEYS[8], KEYS[9], KEYS[10],
+  KEYS[11]
 local answerWindowMs = ${answerWindowMs}
 
 -- Lua formats large numbers as 1.7e+12: epoch milliseconds are written as integers instead.
@@ -68,13 +69,40 @@ local function touchPool(book, market, reserved, held, sold)
   book.marketsChanged = true
 end
 
--- A waitlist entry is '<quantity>|<shopper>', or '<quantity>@<market>|<shopper>' when split.
+-- A waitlist entry is '<id>|<quantity>|<market or empty>|<shopper>': the shopper last, as it
+-- may contain '|'. Answers quantity, market (nil when not split), shopper, id.
 local function parseEntry(entry)
-  local bar = string.find(entry, '|', 1, true)
-  local head, market = string.sub(entry, 1, bar - 1), nil
-  local at = string.find(head, '@', 1, true)
-  if at then head, market = string.sub(head, 1, at - 1), string.sub(head, at + 1) end
-  return tonumber(head), market, string.sub(entry, bar + 1)
+  local first = string.find(entry, '|', 1, true)
+  local second = string.find(entry, '|', first + 1, true)
+  local third = string.find(entry, '|', second + 1, true)
+  local market = string.sub(entry, second + 1, third - 1)
+  if market == '' then market = nil end
+  return tonumber(string.sub(entry, first + 1, second - 1)), market,
+    string.sub(entry, third + 1), string.sub(entry, 1, first - 1)
+end
+
+local function waitEntry(id, quantity, market, shopper)
+  return id .. '|' .. quantity .. '|' .. (market or '') .. '|' .. shopper
+end
+
+-- Waits this script ended without a hold, as pairs of entry id and 'left' | 'expired', for the
+-- store to journal (served waits are named by their holds, as 'w').
+local waitEnds = {}
+
+-- A wait that ends before its join's row is written is noted on the join as well: the update
+-- the store journals now may land before the row, so the joining process writes it again after.
+local function noteEarlyEnd(id, ending)
+  local raw = redis.call('HGET', joiningKey, id)
+  if not raw then return end
+  local joining = cjson.decode(raw)
+  joining.x = ending
+  redis.call('HSET', joiningKey, id, cjson.encode(joining))
+end
+
+local function endWait(id, status)
+  waitEnds[#waitEnds + 1] = id
+  waitEnds[#waitEnds + 1] = status
+  noteEarlyEnd(id, status)
 end
 
 -- Marks waitlist entries to delete in one LREM afterwards (no real entry is empty).
@@ -153,10 +181,11 @@ local function expireDue(book, now)
   return expired
 end
 
-local function waitlistHold(book, id, shopper, quantity, market, now, promoted)
+local function waitlistHold(book, id, shopper, quantity, market, now, promoted, entryId)
   local hold = { s = shopper, q = quantity, c = now, e = now + book.ttl, st = 'held',
-    ts = 'waitlist', m = market }
+    ts = 'waitlist', m = market, w = entryId }
   addHold(book, id, hold)
+  noteEarlyEnd(entryId, 'served:' .. id)
   promoted[#promoted + 1] = id
   promoted[#promoted + 1] = cjson.encode(hold)
 end
@@ -166,7 +195,7 @@ end
 local function promoteByMarket(book, now, ids, promoted)
   local blocked, used, removed = {}, 0, false
   for index, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
-    local quantity, market, shopper = parseEntry(entry)
+    local quantity, market, shopper, entryId = parseEntry(entry)
     local line = market or ''
     local pool = poolOf(book, market)
     if blocked[line] then
@@ -176,6 +205,7 @@ local function promoteByMarket(book, now, ids, promoted)
     elseif book.limit and unitsOf(shopper) + quantity > book.limit then
       redis.call('LSET', waitKey, index - 1, removedEntry)
       removed = true
+      endWait(entryId, 'left')
     else
       local id = ids[used + 1]
       if not id then
@@ -185,14 +215,14 @@ local function promoteByMarket(book, now, ids, promoted)
       used = used + 1
       redis.call('LSET', waitKey, index - 1, removedEntry)
       removed = true
-      waitlistHold(book, id, shopper, quantity, market, now, promoted)
+      waitlistHold(book, id, shopper, quantity, market, now, promoted, entryId)
     end
   end
   if removed then redis.call('LREM', waitKey, 0, removedEntry) end
 end
 
 -- OfferBook.afterRelease: first come, first served; an entry over the per-buyer limit is
--- dropped, the first that does not fit stops the line. When the spare ids run out the rest is
+-- dropped ('left'), the first that does not fit stops the line. When the spare ids run out the rest is
 -- left 'pending' and the next script (at the latest the next sweep) goes on.
 local function promote(book, released, now, ids, promoted)
   if not (released or book.pending) then return end
@@ -203,10 +233,11 @@ local function promote(book, released, now, ids, promoted)
   while true do
     local entry = redis.call('LINDEX', waitKey, 0)
     if not entry then return end
-    local quantity, _, shopper = parseEntry(entry)
+    local quantity, _, shopper, entryId = parseEntry(entry)
     if available(book) < quantity then return end
     if book.limit and unitsOf(shopper) + quantity > book.limit then
       redis.call('LPOP', waitKey)
+      endWait(entryId, 'left')
     else
       local id = ids[used + 1]
       if not id then
@@ -215,7 +246,7 @@ local function promote(book, released, now, ids, promoted)
       end
       used = used + 1
       redis.call('LPOP', waitKey)
-      waitlistHold(book, id, shopper, quantity, nil, now, promoted)
+      waitlistHold(book, id, shopper, quantity, nil, now, promoted, entryId)
     end
   end
 end

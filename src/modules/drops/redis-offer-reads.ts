@@ -96,6 +96,13 @@ function standingOf(
     oldest = { holdId, createdAt: hold.c, expiresAt: hold.e };
   }
   if (oldest) return { holdId: oldest.holdId, expiresAt: oldest.expiresAt };
-  const index = waitlist.findIndex((entry) => entry.slice(entry.indexOf('|') + 1) === shopperId);
+  const index = waitlist.findIndex((entry) => waitingShopper(entry) === shopperId);
   return index >= 0 ? { position: index + 1 } : undefined;
+}
+
+/** The shopper of a waitlist entry '<id>|<quantity>|<market>|<shopper>' (the scripts' format). */
+function waitingShopper(entry: string): string {
+  let at = -1;
+  for (let bar = 0; bar < 3; bar++) at = entry.indexOf('|', at + 1);
+  return entry.slice(at + 1);
 }

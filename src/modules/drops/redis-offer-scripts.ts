@@ -8,10 +8,14 @@ import { claimDecision, offerPrelude } from './redis-offer-prelude.js';
  * OfferBook's method of the same name, rewritten over the offer's keys; offer-book.ts stays the
  * reference and redis-offer-store.test.ts checks both give the same answers.
  *
- * Every script receives the offer's seven keys (redis-offer-keys.ts), all in one hash slot, and
+ * Every script receives the offer's eleven keys (redis-offer-keys.ts), all in one hash slot, and
  * never builds a key name itself, so the scripts also run on Redis Cluster. Hold ids come from
  * the caller (the holds.id column is a uuid and Lua has no UUID generator): scripts that may
  * hand released units to the waitlist take spare ids as their last arguments.
+ *
+ * Scripts that may move units or end waits reply [answer, org, expired hold ids, promoted
+ * (hold id, stored hold) pairs, ended waits (entry id, 'left' | 'expired') pairs, extra?]; the
+ * store journals all of it.
  */
 
 /**
@@ -19,17 +23,20 @@ import { claimDecision, offerPrelude } from './redis-offer-prelude.js';
  * ARGV: org, status, reserved, sold, limit?, ttlMs, opensAt?, closesAt?, now, open holds (JSON
  * [[id, hold]]), remembered answers (JSON [[key, answer]]), units bought per shopper (JSON
  * [[shopper, units]], paid orders: the per-buyer limit counts them), the markets' shares (JSON
- market -> { r, h = 0, s, x }, or '' when not split), spare ids.
+ * market -> { r, h = 0, s, x }, or '' when not split), the waiting entries in line (JSON
+ * [[id, quantity, market or '', shopper]]), the last queue order given, the first answers of
+ * keyed joins (JSON [[key, answer]]), spare ids. Entries whose market was released meanwhile
+ * end 'expired' (OfferBook: a released market's line leaves with it).
  */
 const load = `
 if redis.call('EXISTS', stateKey) == 1 then return false end
 redis.call('HSET', stateKey, 'org', ARGV[1], 'status', ARGV[2], 'reserved', ARGV[3], 'held', '0',
   'sold', ARGV[4], 'limit', ARGV[5], 'ttl', ARGV[6], 'opensAt', ARGV[7], 'closesAt', ARGV[8],
-  'pending', '0')
+  'pending', '0', 'waitOrder', ARGV[15])
 if ARGV[13] ~= '' then redis.call('HSET', stateKey, 'markets', ARGV[13]) end
 -- Leftovers without a state (a partial flush) would count twice: the rows are the record.
 redis.call('DEL', holdsKey, expKey, payingKey, buyersKey, answersKey, waitKey, refusedKey,
-  refusedBeforeKey)
+  refusedBeforeKey, waitAnswersKey, joiningKey)
 for _, entry in ipairs(cjson.decode(ARGV[12])) do
   redis.call('HINCRBY', buyersKey, entry[1], entry[2])
 end
@@ -38,12 +45,24 @@ for _, entry in ipairs(cjson.decode(ARGV[10])) do addHold(book, entry[1], entry[
 for _, entry in ipairs(cjson.decode(ARGV[11])) do
   redis.call('HSET', answersKey, entry[1], entry[2])
 end
+for _, entry in ipairs(cjson.decode(ARGV[14])) do
+  local market = book.markets and entry[3] ~= '' and entry[3] or nil
+  local pool = poolOf(book, market)
+  if book.markets and (not pool or pool.x) then
+    endWait(entry[1], 'expired')
+  else
+    redis.call('RPUSH', waitKey, waitEntry(entry[1], entry[2], market, entry[4]))
+  end
+end
+for _, entry in ipairs(cjson.decode(ARGV[16])) do
+  redis.call('HSET', waitAnswersKey, entry[1], entry[2])
+end
 local now = tonumber(ARGV[9])
 local expired = expireDue(book, now)
 local promoted = {}
-promote(book, #expired > 0, now, argsFrom(14), promoted)
+promote(book, #expired > 0, now, argsFrom(17), promoted)
 saveBook(book)
-return { 'loaded', book.org, expired, promoted }
+return { 'loaded', book.org, expired, promoted, waitEnds }
 `;
 
 /** ARGV: status. */
@@ -58,7 +77,7 @@ return 1
  * book is read and written once for all of them, each decided as if alone, in order. ARGV:
  * count, then 8 per claim (now, quantity, shopper, key?, offerCode?, trafficSource?, holdId,
  * market?), then a seed for the ids of holds the waitlist gets. Answers [org, expired ids,
- * promoted, answers] with 3 entries per claim in answers: the answer, replayed (0|1), the
+ * promoted, answers, ended waits] with 3 entries per claim in answers: the answer, replayed (0|1), the
  * hold's market or ''; or nil without a book.
  */
 const claims = `
@@ -93,7 +112,7 @@ for i = 0, count - 1 do
   end
 end
 saveBook(book)
-return { book.org, expired, promoted, answers }
+return { book.org, expired, promoted, answers, waitEnds }
 `;
 
 /**
@@ -123,23 +142,32 @@ local book = loadBook()
 if not book then return false end
 local id = ARGV[1]
 local hold = readHold(id)
-if not hold or hold.st ~= 'held' then return { 0, book.org, {}, {} } end
+if not hold or hold.st ~= 'held' then return { 0, book.org, {}, {}, {} } end
 dropHold(book, id, hold)
 local promoted = {}
 promote(book, true, tonumber(ARGV[2]), argsFrom(3), promoted)
 saveBook(book)
-return { 1, book.org, {}, promoted }
+return { 1, book.org, {}, promoted, waitEnds }
 `;
 
 /**
  * Joins the waitlist of a live offer (as the embedded store); an offer split by market takes
- * shoppers of its markets only, and a shopper already at the per-buyer limit cannot wait.
- * ARGV: shopper, quantity, market?.
+ * shoppers of its markets only, and a shopper already at the per-buyer limit cannot wait. A
+ * key that joined before gets its first answer, whatever the offer's state now. The entry is
+ * recorded in `joining` until the store committed its row (joinWritten).
+ * ARGV: shopper, quantity, market?, key?, entry id, now. Answers a refusal, nil without a
+ * book, or { 'joined' | 'replay', answer, the joining record (JSON, '' once written), org }.
  */
 const joinWaitlist = `
-local state = redis.call('HMGET', stateKey, 'status', 'markets', 'limit')
-local status, markets, limit = state[1], state[2], tonumber(state[3])
+local state = redis.call('HMGET', stateKey, 'status', 'markets', 'limit', 'org')
+local status, markets, limit, org = state[1], state[2], tonumber(state[3]), state[4]
 if not status then return false end
+local key = optional(ARGV[4])
+local first = key and redis.call('HGET', waitAnswersKey, key)
+if first then
+  local firstId = string.sub(first, string.find(first, ':', 3, true) + 1)
+  return { 'replay', first, redis.call('HGET', joiningKey, firstId) or '', org }
+end
 if status == 'paused' then return 'paused' end
 if status ~= 'live' then return 'closed' end
 local market = nil
@@ -148,8 +176,49 @@ if markets then
   if not market or not cjson.decode(markets)[market] then return 'not_in_market' end
 end
 if limit and unitsOf(ARGV[1]) + tonumber(ARGV[2]) > limit then return 'limit_reached' end
-if not market then return redis.call('RPUSH', waitKey, ARGV[2] .. '|' .. ARGV[1]) end
-return redis.call('RPUSH', waitKey, ARGV[2] .. '@' .. market .. '|' .. ARGV[1])
+local id = ARGV[5]
+local order = redis.call('HINCRBY', stateKey, 'waitOrder', 1)
+local position = redis.call('RPUSH', waitKey, waitEntry(id, ARGV[2], market, ARGV[1]))
+local answer = 'w:' .. position .. ':' .. id
+if key then redis.call('HSET', waitAnswersKey, key, answer) end
+local joining = cjson.encode({ s = ARGV[1], q = tonumber(ARGV[2]), m = market, o = order,
+  t = tonumber(ARGV[6]), p = position, k = key })
+redis.call('HSET', joiningKey, id, joining)
+return { 'joined', answer, joining, org }
+`;
+
+/**
+ * The join's row is committed: the entry leaves the joining hash. Answers how its wait ended
+ * meanwhile (x of JoiningEntry), '' while it waits. ARGV: entry id.
+ */
+const joinWritten = `
+local raw = redis.call('HGET', joiningKey, ARGV[1])
+if not raw then return '' end
+redis.call('HDEL', joiningKey, ARGV[1])
+return cjson.decode(raw).x or ''
+`;
+
+/**
+ * Takes back a join whose row could not be written: out of line, its key's answer forgotten
+ * (a retry joins afresh). Answers how its wait ended meanwhile ('served:<hold id>': the caller
+ * takes that hold back too), '' if it was still waiting. ARGV: entry id, key?.
+ */
+const unjoin = `
+local id = ARGV[1]
+local raw = redis.call('HGET', joiningKey, id)
+redis.call('HDEL', joiningKey, id)
+local key = optional(ARGV[2])
+local answer = key and redis.call('HGET', waitAnswersKey, key)
+if answer and string.sub(answer, -#id) == id then redis.call('HDEL', waitAnswersKey, key) end
+for index, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
+  if string.sub(entry, 1, #id + 1) == id .. '|' then
+    redis.call('LSET', waitKey, index - 1, removedEntry)
+    redis.call('LREM', waitKey, 1, removedEntry)
+    return ''
+  end
+end
+if not raw then return '' end
+return cjson.decode(raw).x or ''
 `;
 
 /**
@@ -224,7 +293,7 @@ touchPool(book, optional(ARGV[5]), restock and 0 or -quantity, 0, -quantity)
 local promoted = {}
 promote(book, restock, tonumber(ARGV[4]), argsFrom(6), promoted)
 saveBook(book)
-return { 'unsold', book.org, {}, promoted }
+return { 'unsold', book.org, {}, promoted, waitEnds }
 `;
 
 /**
@@ -254,23 +323,27 @@ for market, pool in pairs(book.markets or {}) do
   pool.r = pool.r - unsoldByMarket[market]
   book.marketsChanged = true
 end
+for _, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
+  local _, _, _, entryId = parseEntry(entry)
+  endWait(entryId, 'expired')
+end
 redis.call('DEL', waitKey)
 saveBook(book)
 for _, key in ipairs(KEYS) do redis.call('EXPIRE', key, ARGV[1]) end
-return { unsold, book.org, released, {}, cjson.encode(unsoldByMarket) }
+return { unsold, book.org, released, {}, waitEnds, cjson.encode(unsoldByMarket) }
 `;
 
 /**
  * OfferBook.releaseMarket: a market's TTL passed; its unused units leave the offer, its
- * shoppers get no more and leave the waitlist. Answers the units, nil without a book.
- * ARGV: market.
+ * shoppers get no more and leave the waitlist ('expired'). Answers { units, org, {}, {},
+ * ended waits }, nil without a book. ARGV: market.
  */
 const releaseMarket = `
 local book = loadBook()
 if not book then return false end
 local market = ARGV[1]
 local pool = poolOf(book, market)
-if not pool then return 0 end
+if not pool then return { 0, book.org, {}, {}, {} } end
 pool.x = true
 local unused = math.max(0, poolAvailable(pool))
 pool.r = pool.r - unused
@@ -278,15 +351,16 @@ book.reserved = book.reserved - unused
 book.marketsChanged = true
 local removed = false
 for index, entry in ipairs(redis.call('LRANGE', waitKey, 0, -1)) do
-  local _, entryMarket = parseEntry(entry)
+  local _, entryMarket, _, entryId = parseEntry(entry)
   if entryMarket == market then
     redis.call('LSET', waitKey, index - 1, removedEntry)
     removed = true
+    endWait(entryId, 'expired')
   end
 end
 if removed then redis.call('LREM', waitKey, 0, removedEntry) end
 saveBook(book)
-return unused
+return { unused, book.org, {}, {}, waitEnds }
 `;
 
 /**
@@ -303,7 +377,7 @@ local promoted = {}
 promote(book, #expired > 0, now, argsFrom(3), promoted)
 saveBook(book)
 local stuck = redis.call('ZRANGEBYSCORE', payingKey, '-inf', ARGV[2], 'LIMIT', 0, 20)
-return { 'swept', book.org, expired, promoted, stuck }
+return { 'swept', book.org, expired, promoted, waitEnds, stuck }
 `;
 
 export interface OfferScript {
@@ -324,6 +398,8 @@ export const offerScripts = {
   revoke: defineScript('revoke', revoke),
   release: defineScript('release', release),
   joinWaitlist: defineScript('joinWaitlist', joinWaitlist),
+  joinWritten: defineScript('joinWritten', joinWritten),
+  unjoin: defineScript('unjoin', unjoin),
   beginCheckout: defineScript('beginCheckout', beginCheckout),
   abortCheckout: defineScript('abortCheckout', abortCheckout),
   completeSale: defineScript('completeSale', completeSale),

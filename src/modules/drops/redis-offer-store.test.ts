@@ -19,13 +19,13 @@ class TestJournal extends HoldJournal {
   private waitlistHolds: JournalHold[] = [];
   failures = 0;
 
-  override created(hold: JournalHold): Promise<void> {
+  override created(hold: JournalHold, servedEntryId: string | null = null): Promise<void> {
     if (hold.trafficSource === 'waitlist') this.waitlistHolds.push(hold);
     if (this.failures > 0) {
       this.failures -= 1;
       return Promise.reject(new Error('disk full'));
     }
-    return super.created(hold);
+    return super.created(hold, servedEntryId);
   }
 
   takeWaitlistHolds(): JournalHold[] {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import { bookedStatuses } from './embedded-offer-store.js';
-import type { HoldJournal } from './hold-journal.js';
+import type { HoldJournal, JournalWaitEnd } from './hold-journal.js';
 import type { ClaimRefusal, OfferStatus } from './offer-book.js';
 import type {
   CheckoutStart,
@@ -20,16 +20,19 @@ import type {
 import { type BatchEffects, ClaimBatches } from './redis-claim-batches.js';
 import { HoldPlaces } from './redis-hold-places.js';
 import {
+  type JoiningEntry,
   loadArgs,
   type OfferKeys,
   offerIndexKey,
   offerKeys,
   optionalArg,
   parseAnswer,
+  type StoredHold,
   storeHoldOf,
 } from './redis-offer-keys.js';
 import { readCounts, readStanding } from './redis-offer-reads.js';
 import { type OfferScriptName, offerScripts, runOfferScript } from './redis-offer-scripts.js';
+import { UnknownCodeWarnings } from './unknown-code-warnings.js';
 
 export interface RedisOfferStoreDeps {
   /** Shared with the rest of the process: the store neither opens nor quits it. */
@@ -61,14 +64,22 @@ const closedOfferTtlSeconds = 7 * 24 * 3600;
 /** A payment pinned this long past its hold's deadline lost its process. */
 const stuckCheckoutMs = 5 * 60_000;
 
-/** Scripts that may move units answer [answer, org, expired ids, promoted id/hold pairs, extra]. */
-type UnitsReply = [string | number, string, string[], string[], unknown?, unknown?];
+/**
+ * Scripts that may move units answer [answer, org, expired ids, promoted id/hold pairs, ended
+ * waits (entry id/status pairs), extra].
+ */
+type UnitsReply = [string | number, string, string[], string[], string[], unknown?];
+
+/** The join script's answer when it did not refuse: [kind, 'w:<position>:<id>', joining, org]. */
+type JoinReply = ['joined' | 'replay', string, string, string];
 
 /**
  * Offers shared by several processes through Redis: each decision is one Lua script
  * (redis-offer-scripts.ts) over the offer's keys, with OfferBook's rules. A hold is
  * acknowledged once the journal made it durable; ended holds and waitlist holds a script
- * reports are journaled here, by the process whose script decided them.
+ * reports are journaled here, by the process whose script decided them. So is the waitlist: a
+ * join is acknowledged once its row is committed, and a restart (or a Redis that lost the
+ * offer's keys) puts the waiting entries back in line from their rows.
  */
 export class RedisOfferStore implements OfferStore {
   readonly kind = 'redis';
@@ -78,8 +89,15 @@ export class RedisOfferStore implements OfferStore {
   private sweeping: Promise<void> | undefined;
 
   private readonly batches: ClaimBatches;
+  /**
+   * Each booked offer's codes, loaded once per process: codes change only before arming, so
+   * they never change while the offer takes claims.
+   */
+  private readonly codesByOffer = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  private readonly unknownCodes: UnknownCodeWarnings;
 
   constructor(private readonly deps: RedisOfferStoreDeps) {
+    this.unknownCodes = new UnknownCodeWarnings(deps.logger);
     this.places = new HoldPlaces(deps.repository);
     this.batches = new ClaimBatches(
       (offerId, args) => this.run('claims', offerId, args),
@@ -88,6 +106,7 @@ export class RedisOfferStore implements OfferStore {
   }
 
   async recover(): Promise<void> {
+    await this.deps.repository.expireWaitingOfEndedOffers(this.deps.clock.now());
     const offers = await this.deps.repository.listOffersInStatus(bookedStatuses);
     for (const offer of offers) await this.open(offer);
   }
@@ -115,15 +134,18 @@ export class RedisOfferStore implements OfferStore {
     // Loaded already (by this process or another): the live state wins over the rows. The
     // script checks again, atomically, in case two processes load at once.
     if ((await this.deps.redis.exists(keys.state)) === 0) {
-      const [sold, holds, bought, markets] = await Promise.all([
+      const [sold, holds, bought, markets, waiting, answers] = await Promise.all([
         this.deps.repository.soldUnits(offer.id),
         this.deps.repository.listHolds(offer.id),
         this.deps.repository.unitsBoughtByShopper(offer.id),
         this.deps.repository.listMarketReserves(offer.id),
+        this.deps.repository.listWaiting(offer.organizationId, offer.id),
+        this.deps.repository.listWaitlistAnswers(offer.organizationId, offer.id),
       ]);
       const now = this.deps.clock.now().getTime();
       const shares = markets.map(marketShareOf);
-      const args = [...loadArgs(offer, sold, holds, now, bought, shares), ...spareIds()];
+      const waitlist = { waiting, answers };
+      const args = [...loadArgs(offer, sold, holds, now, bought, shares, waitlist), ...spareIds()];
       const reply = await this.moveUnits('load', offer.id, args);
       if (reply) this.settle(offer.id, reply);
     }
@@ -140,18 +162,25 @@ export class RedisOfferStore implements OfferStore {
     const reply = await this.moveUnits('close', offerId, [closedOfferTtlSeconds]);
     if (!reply) return null;
     this.ended(reply[2], 'released');
+    this.waitsEnded(reply[1], reply[4]);
     // cjson writes an empty table as {}: no market, nothing per market.
-    const unsoldByMarket = JSON.parse(String(reply[4])) as Record<string, number>;
+    const unsoldByMarket = JSON.parse(String(reply[5])) as Record<string, number>;
     return { unsold: Number(reply[0]), unsoldByMarket };
   }
 
   async releaseMarket(offerId: string, market: string): Promise<number | null> {
-    const reply = await this.run('releaseMarket', offerId, [market]);
-    return reply === null ? null : Number(reply);
+    const reply = await this.moveUnits('releaseMarket', offerId, [market]);
+    if (!reply) return null;
+    this.settle(offerId, reply);
+    return Number(reply[0]);
   }
 
-  async claim(offerId: string, request: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
+  async claim(offerId: string, asked: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
+    const request = asked.offerCode === null ? asked : await this.attribute(offerId, asked);
     const answer = await this.decideClaim(offerId, request);
+    if (answer?.ok && !answer.replay && asked.offerCode !== null && request.offerCode === null) {
+      this.unknownCodes.note(offerId, asked.offerCode, asked.now);
+    }
     // Redis lost the offer (restarted empty, or flushed) while it is still on sale: rebuild it
     // from the database once and decide again, instead of refusing every shopper.
     if (answer === undefined && (await this.reopen(offerId))) {
@@ -175,6 +204,33 @@ export class RedisOfferStore implements OfferStore {
     }
     await this.deps.journal.created(storeHoldOf(holdId, offerId, organizationId, encoded));
     this.places.remember(holdId, { offerId, organizationId });
+  }
+
+  /**
+   * The claim with its code kept only when it is one of the offer's own (as OfferBook's
+   * attributedCode): a wrong code never refuses a claim, it only goes unrecorded.
+   */
+  private async attribute(offerId: string, request: StoreClaimRequest) {
+    let codes = this.codesByOffer.get(offerId);
+    if (codes === undefined) {
+      codes = this.loadCodes(offerId);
+      this.codesByOffer.set(offerId, codes);
+      // Not kept for an offer without a book yet: its codes may still change.
+      const forget = () => this.codesByOffer.delete(offerId);
+      codes.then((found) => found ?? forget(), forget);
+    }
+    const known = await codes;
+    if (known === undefined || known.has(request.offerCode ?? '')) return request;
+    return { ...request, offerCode: null };
+  }
+
+  private async loadCodes(offerId: string): Promise<ReadonlySet<string> | undefined> {
+    const offer = await this.deps.repository.findOfferById(offerId);
+    const booked =
+      offer && (offer.status === 'closed' || bookedStatuses.includes(offer.status as OfferStatus));
+    if (!offer || !booked) return undefined;
+    const rows = await this.deps.repository.listCodes(offer.organizationId, [offer.id]);
+    return new Set(rows.map((row) => row.code));
   }
 
   /** Loads a booked offer whose keys are missing; true when it was loaded. */
@@ -236,12 +292,80 @@ export class RedisOfferStore implements OfferStore {
     shopperId: string,
     quantity: number,
     market: string | null,
+    idempotencyKey: string | null = null,
   ): Promise<WaitlistAnswer | undefined> {
-    const args = [shopperId, quantity, optionalArg(market)];
-    const reply = await this.run('joinWaitlist', offerId, args);
+    const now = this.deps.clock.now().getTime();
+    const entryId = randomUUID();
+    const key = optionalArg(idempotencyKey);
+    const args = [shopperId, quantity, optionalArg(market), key, entryId, now];
+    let reply = await this.run('joinWaitlist', offerId, args);
+    // Redis lost the offer while it is on sale: rebuild it (its line too) and decide again.
+    if (reply === null && (await this.reopen(offerId))) {
+      reply = await this.run('joinWaitlist', offerId, args);
+    }
     if (reply === null) return undefined;
-    if (typeof reply === 'number') return { ok: true, position: reply };
-    return { ok: false, code: reply as ClaimRefusal };
+    if (typeof reply === 'string') return { ok: false, code: reply as ClaimRefusal };
+    const [kind, answer, joining, organizationId] = reply as JoinReply;
+    const position = Number(answer.slice(2, answer.indexOf(':', 2)));
+    const id = answer.slice(answer.indexOf(':', 2) + 1);
+    // A retry whose first join is still unwritten (in flight elsewhere, or its process died)
+    // writes the same row itself before answering: the first insert wins, the other does nothing.
+    if (kind === 'replay') {
+      if (joining !== '') await this.writeJoin(offerId, organizationId, id, joining);
+      return { ok: true, position };
+    }
+    try {
+      await this.writeJoin(offerId, organizationId, id, joining);
+    } catch (error) {
+      await this.unjoin(offerId, id, idempotencyKey);
+      throw error;
+    }
+    return { ok: true, position };
+  }
+
+  /**
+   * Commits a join's row, then takes it out of `joining`. A wait that ended before the row
+   * existed (another process served it, or passed it by) is written again now, after the row.
+   */
+  private async writeJoin(
+    offerId: string,
+    organizationId: string,
+    entryId: string,
+    joining: string,
+  ): Promise<void> {
+    const entry = JSON.parse(joining) as JoiningEntry;
+    await this.deps.journal.joined({
+      id: entryId,
+      offerId,
+      organizationId,
+      shopperId: entry.s,
+      quantity: entry.q,
+      market: entry.m ?? null,
+      order: entry.o,
+      joinedAt: entry.t,
+      idempotencyKey: entry.k ?? null,
+      position: entry.p,
+    });
+    try {
+      const ending = String(await this.run('joinWritten', offerId, [entryId]));
+      if (ending !== '') this.deps.journal.waitsEnded([waitEndOf(entryId, organizationId, ending)]);
+    } catch (error) {
+      // The row is durable: the join stands. Only an early end may be left unwritten.
+      this.deps.logger?.warn({ err: error, entryId }, 'written join not confirmed to Redis');
+    }
+  }
+
+  /** Takes back a join whose row was not written, with a hold it got meanwhile. */
+  private async unjoin(offerId: string, entryId: string, key: string | null): Promise<void> {
+    try {
+      const ending = String(await this.run('unjoin', offerId, [entryId, optionalArg(key)]));
+      if (!ending.startsWith('served:')) return;
+      const holdId = ending.slice('served:'.length);
+      await this.revoke(offerId, holdId, null);
+      this.ended([holdId], 'released');
+    } catch (error) {
+      this.deps.logger?.error({ err: error, entryId }, 'unwritten join not taken back');
+    }
   }
 
   async standing(offerId: string, shopperId: string): Promise<Standing | undefined> {
@@ -322,7 +446,7 @@ export class RedisOfferStore implements OfferStore {
           return;
         }
         this.settle(offerId, reply);
-        for (const holdId of reply[4] as string[]) await this.settleStuckPayment(offerId, holdId);
+        for (const holdId of reply[5] as string[]) await this.settleStuckPayment(offerId, holdId);
       }),
     );
   }
@@ -387,20 +511,32 @@ export class RedisOfferStore implements OfferStore {
     });
   }
 
-  /** Journals what a script did besides its answer: holds expired, holds given to the waitlist. */
+  /**
+   * Journals what a script did besides its answer: holds expired, holds given to the waitlist,
+   * waits ended.
+   */
   private settle(offerId: string, reply: UnitsReply): void {
-    const [, organizationId, expired, promoted] = reply;
-    this.settleEffects(offerId, { organizationId, expired, promoted });
+    const [, organizationId, expired, promoted, waitEnds] = reply;
+    this.settleEffects(offerId, { organizationId, expired, promoted, waitEnds });
   }
 
-  /** Journals what a script ended (expired holds) and began (the waitlist's holds). */
-  private settleEffects(offerId: string, { organizationId, expired, promoted }: BatchEffects) {
+  /**
+   * Journals what a script ended (expired holds, waits) and began (the waitlist's holds, each
+   * written with the end of the wait it served).
+   */
+  private settleEffects(
+    offerId: string,
+    { organizationId, expired, promoted, waitEnds }: BatchEffects,
+  ) {
     this.ended(expired, 'expired');
+    this.waitsEnded(organizationId, waitEnds);
     const place = { offerId, organizationId };
     for (let index = 0; index < promoted.length; index += 2) {
       const id = promoted[index] as string;
-      const hold = storeHoldOf(id, offerId, organizationId, promoted[index + 1] as string);
-      this.deps.journal.created(hold).then(
+      const encoded = promoted[index + 1] as string;
+      const hold = storeHoldOf(id, offerId, organizationId, encoded);
+      const entryId = (JSON.parse(encoded) as StoredHold).w ?? null;
+      this.deps.journal.created(hold, entryId).then(
         () => this.places.remember(id, place),
         (error: unknown) => {
           this.deps.logger?.error({ err: error, holdId: id }, 'waitlist hold not written');
@@ -408,6 +544,16 @@ export class RedisOfferStore implements OfferStore {
         },
       );
     }
+  }
+
+  /** Journals waits a script ended without a hold: pairs of entry id and status. */
+  private waitsEnded(organizationId: string, pairs: readonly string[] | undefined): void {
+    if (!pairs || pairs.length === 0) return;
+    const ends: JournalWaitEnd[] = [];
+    for (let index = 0; index < pairs.length; index += 2) {
+      ends.push(waitEndOf(pairs[index] as string, organizationId, pairs[index + 1] as string));
+    }
+    this.deps.journal.waitsEnded(ends);
   }
 
   private ended(holdIds: readonly string[], status: 'expired' | 'released'): void {
@@ -436,6 +582,14 @@ export class RedisOfferStore implements OfferStore {
   ): Promise<unknown> {
     return runOfferScript(this.deps.redis, offerScripts[script], this.keysOf(offerId).all, args);
   }
+}
+
+/** A wait's end as the scripts note it: 'served:<hold id>', 'left' or 'expired'. */
+function waitEndOf(id: string, organizationId: string, ending: string): JournalWaitEnd {
+  if (ending.startsWith('served:')) {
+    return { id, organizationId, status: 'served', holdId: ending.slice('served:'.length) };
+  }
+  return { id, organizationId, status: ending === 'left' ? 'left' : 'expired' };
 }
 
 function spareIds(): string[] {

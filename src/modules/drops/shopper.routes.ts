@@ -10,8 +10,10 @@ import {
   typed,
 } from '../../http/route-context.js';
 import { AppError } from '../../lib/errors.js';
+import { checkoutAnswer, checkoutBody, checkoutValidator } from './checkout.schemas.js';
 import { noFallback } from './public-offer.js';
 import type { ClaimDecision } from './shopper.service.js';
+import { profileRoutes } from './shopper-profiles.routes.js';
 
 const offerParams = z.object({ offerId: z.uuid('must be a UUID') });
 const holdParams = z.object({ holdId: z.uuid('must be a UUID') });
@@ -180,22 +182,6 @@ class RefusalBodies {
   }
 }
 
-const checkoutBody = z.object({
-  email: z.email('must be an e-mail address').max(254),
-  name: z.string().trim().min(1, 'is required').max(200),
-  address: z.object({
-    line1: z.string().trim().min(1, 'is required').max(200),
-    line2: z.string().max(200).optional(),
-    city: z.string().trim().min(1, 'is required').max(100),
-    postalCode: z.string().trim().min(1, 'is required').max(20),
-    country: z.string().regex(/^[A-Za-z]{2}$/, 'must be a 2-letter ISO 3166 country code'),
-  }),
-  payment: z.object({
-    provider: z.string().min(1).default('sandbox'),
-    token: z.string().min(1, 'is required').max(200),
-  }),
-});
-
 /**
  * The public shopper API: a stable contract that stream overlays, players and the offer page
  * call without signing in. Offer and hold ids are unguessable UUIDs.
@@ -336,7 +322,10 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
       schema: {
         tags: ['shopper'],
         summary: 'Join the waitlist: released units go to the next in line as a fresh hold',
+        description:
+          'Answered once the entry is durable. A retry with the same Idempotency-Key gets the first answer (the place in line it was told) and adds no second entry.',
         params: offerParams,
+        headers: idempotencyHeaders,
         body: z.object({
           shopper: shopperId,
           quantity: z.number().int().min(1).max(100).default(1),
@@ -346,13 +335,19 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
         }),
         response: {
           201: z.object({ position: z.number().int() }),
+          400: errorResponse,
           404: errorResponse,
-          409: errorResponse,
+          409: errorResponse.meta({
+            description: 'paused, closed, not_in_market or limit_reached',
+          }),
         },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await shopper.joinWaitlist(request.params.offerId, request.body)),
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'] ?? null;
+      const answer = await shopper.joinWaitlist(request.params.offerId, request.body, key);
+      return reply.status(201).send(answer);
+    },
   );
 
   api.get(
@@ -413,14 +408,16 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
   api.post(
     '/api/v1/public/holds/:holdId/checkout',
     {
+      validatorCompiler: checkoutValidator,
       schema: {
         tags: ['shopper'],
-        summary: 'Pay for a hold and place the order',
+        summary:
+          "Pay for a hold and place the order: with the shopper's details, or in one click with a saved profile",
         params: holdParams,
         headers: idempotencyHeaders,
         body: checkoutBody,
         response: {
-          201: z.object({ orderId: z.string() }),
+          201: checkoutAnswer,
           400: errorResponse,
           402: errorResponse.meta({
             description: 'payment_declined: the hold stays until it expires',
@@ -433,10 +430,16 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
       },
     },
     async (request, reply) => {
-      const { orderId } = await shopper.checkout(request.params.holdId, request.body);
-      return reply.status(201).send({ orderId });
+      const { orderId, profile } = await shopper.checkout(
+        request.params.holdId,
+        request.body,
+        request.headers['idempotency-key'] ?? null,
+      );
+      return reply.status(201).send(profile ? { orderId, profile } : { orderId });
     },
   );
+
+  profileRoutes(app, services);
 
   api.delete(
     '/api/v1/public/holds/:holdId',

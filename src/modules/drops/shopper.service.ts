@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { NewRow } from '../../db/schema.js';
 import { type Clock, turnEpochMs } from '../../lib/clock.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, isAppError, notFound } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import type { EventPublisher } from '../notifications/index.js';
+import { CheckoutAttempts, fingerprintOf } from './checkout-attempts.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
 import { GroupCommitter } from './group-committer.js';
 import type { ClaimRefusal } from './offer-book.js';
@@ -16,18 +17,32 @@ import {
   UnknownPaymentMethodError,
 } from './payment-provider.js';
 import { type FallbackOffer, type PublicOffer, PublicOffers } from './public-offer.js';
+import {
+  type SavedPayment,
+  type ShopperDetails,
+  ShopperProfiles,
+  shopKeyOf,
+} from './shopper-profiles.js';
+import type { ShopperProfilesRepository } from './shopper-profiles.repository.js';
 
-export interface CheckoutInput {
-  email: string;
-  name: string;
-  address: {
-    line1: string;
-    line2?: string | undefined;
-    city: string;
-    postalCode: string;
-    country: string;
-  };
+/** A checkout with the shopper's details typed in. */
+export interface CheckoutDetails extends ShopperDetails {
   payment: { provider: string; token: string };
+}
+
+/**
+ * Checkout with typed details (saved for one-click next time when `saveProfile` is set), or
+ * in one click with a saved profile's token.
+ */
+export type CheckoutInput =
+  | (CheckoutDetails & { saveProfile?: boolean | undefined })
+  | { profile: string };
+
+export interface CheckoutResult {
+  orderId: string;
+  replay: boolean;
+  /** The new profile's token, when the shopper asked to save their details. */
+  profile?: string | undefined;
 }
 
 export interface ShopperDeps {
@@ -37,6 +52,14 @@ export interface ShopperDeps {
   paymentProviders: Record<string, PaymentProvider>;
   events: EventPublisher;
   logger?: Logger | undefined;
+  profiles: ShopperProfilesRepository;
+  /** MYDROP_SECRET, for profile tokens' HMAC. */
+  secret: string;
+  /**
+   * The show an offer sells in at `at` (the shows module decides among the shows that list
+   * it), or null: orders carry their show for attribution.
+   */
+  showOfOffer(organizationId: string, offerId: string, at: Date): Promise<string | null>;
   /**
    * Returns offer units to the catalog's stock: a payment failed after its offer closed, so
    * its hold's units leave the offer.
@@ -68,6 +91,15 @@ const refusalMessages: Record<ClaimRefusal, string> = {
   not_live: 'The offer is not live yet',
   not_in_market: 'This offer is not reserved for your market',
 };
+
+interface ResolvedCheckout {
+  details: CheckoutDetails;
+  provider: PaymentProvider;
+  /** The payment method to save once the order is paid; null unless the shopper opted in. */
+  toSave: SavedPayment | null;
+  /** The profile checked out with, in one click. */
+  profileId: string | null;
+}
 
 interface PendingOrder {
   order: NewRow<'orders'>;
@@ -126,9 +158,18 @@ function checkMarket(hold: StoreHold, country: string): void {
 export class ShopperService {
   private readonly publicOffers: PublicOffers;
   private readonly orderWrites: GroupCommitter<PendingOrder>;
+  private readonly checkoutAttempts: CheckoutAttempts<CheckoutResult>;
+  /** Saved shopper profiles: one-click checkout, and the shopper's own read and erase. */
+  readonly profiles: ShopperProfiles;
 
   constructor(private readonly deps: ShopperDeps) {
     this.publicOffers = new PublicOffers(deps);
+    this.checkoutAttempts = new CheckoutAttempts({ clock: deps.clock });
+    this.profiles = new ShopperProfiles({
+      repository: deps.profiles,
+      clock: deps.clock,
+      secret: deps.secret,
+    });
     this.orderWrites = new GroupCommitter((batch) => this.writeOrders(batch), 200);
   }
 
@@ -188,9 +229,11 @@ export class ShopperService {
     if (!released) throw notFound('hold', holdId);
   }
 
+  /** Joins the waitlist; a retry with the first join's Idempotency-Key gets its answer. */
   async joinWaitlist(
     offerId: string,
     input: { shopper: string; quantity: number; market?: string | undefined },
+    idempotencyKey: string | null = null,
   ): Promise<{ position: number }> {
     const answer =
       (await this.deps.store.joinWaitlist(
@@ -198,6 +241,7 @@ export class ShopperService {
         input.shopper,
         input.quantity,
         input.market ?? null,
+        idempotencyKey,
       )) ?? (await this.missingBook(offerId));
     if (!answer.ok) throw new AppError(answer.code, refusalMessages[answer.code], { offerId });
     return { position: answer.position };
@@ -249,18 +293,37 @@ export class ShopperService {
     };
   }
 
+  /** The opaque key the offer page files this shop's saved profile under. */
+  async shopKeyOf(offerId: string): Promise<string> {
+    const { row } = await this.publicOffers.cached(offerId);
+    return shopKeyOf(row.organizationId);
+  }
+
   /**
    * Turns a hold into an order: pins the hold, charges, and records the order only if the
-   * database still sees the hold as held. A retry for a hold already paid answers its order.
+   * database still sees the hold as held. A retry for a hold already paid answers its order;
+   * a retry with the same Idempotency-Key gets the first attempt's answer, waiting for it
+   * while it runs.
    */
   async checkout(
     holdId: string,
     input: CheckoutInput,
-  ): Promise<{ orderId: string; replay: boolean }> {
-    const provider = this.deps.paymentProviders[input.payment.provider];
+    idempotencyKey: string | null = null,
+  ): Promise<CheckoutResult> {
+    if (idempotencyKey === null) return this.payForHold(holdId, input);
+    return this.checkoutAttempts.run(holdId, idempotencyKey, fingerprintOf(input), () =>
+      this.payForHold(holdId, input),
+    );
+  }
+
+  private async payForHold(holdId: string, input: CheckoutInput): Promise<CheckoutResult> {
+    // A profile names its provider once the hold's shop is known; typed details name theirs.
+    const typed = 'profile' in input ? null : input;
+    const provider = typed ? this.deps.paymentProviders[typed.payment.provider] : undefined;
     const now = this.deps.clock.now();
     // A hold the store still has open has no order yet: the common case reads nothing first.
-    const started = provider ? await this.deps.store.beginCheckout(holdId, now.getTime()) : null;
+    const started =
+      !typed || provider ? await this.deps.store.beginCheckout(holdId, now.getTime()) : null;
     if (!started?.ok) {
       // A retry for a hold already paid answers its order.
       const previous = await this.deps.repository.findOrderByHold(holdId);
@@ -283,36 +346,53 @@ export class ShopperService {
       throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
     }
     const hold = started.hold;
-    if (!provider) throw new Error('unreachable: checkout started without a provider');
     let order: OrderRow;
+    let checkout: ResolvedCheckout;
     try {
-      checkMarket(hold, input.address.country);
+      checkout = await this.resolveCheckout(hold.organizationId, input);
+      const { details, provider } = checkout;
+      checkMarket(hold, details.address.country);
+      // Looked up while the payment runs; a missing show never holds up a paid order.
+      const show = this.deps.showOfOffer(hold.organizationId, hold.offerId, now).catch((error) => {
+        this.deps.logger?.error({ err: error, offerId: hold.offerId }, 'show of offer not found');
+        return null;
+      });
       const { row } = await this.publicOffers.cached(hold.offerId);
       const amountMinor =
         unitPriceFor(hold.quantity, row.priceMinor, row.priceTiers) * hold.quantity;
       const routing = await this.deps.routeOrder(
         hold.organizationId,
-        input.address.country,
+        details.address.country,
         amountMinor,
       );
       const totalMinor = routing?.totalMinor ?? amountMinor;
       const charge = await this.charge(provider, {
         amountMinor: totalMinor,
         currency: row.currency,
-        token: input.payment.token,
+        token: details.payment.token,
         // One attempt per hold and payment method: a retry never charges twice, another card is a new attempt.
-        idempotencyKey: `${holdId}:${input.payment.token}`,
+        idempotencyKey: `${holdId}:${details.payment.token}`,
         description: row.title,
+      }).catch((error: unknown) => {
+        // A saved method the provider no longer knows: the profile is what the shopper sent.
+        if (!checkout.profileId || !isAppError(error) || error.details.field !== 'payment.token')
+          throw error;
+        throw new AppError(
+          'invalid',
+          'profile: the saved payment method is no longer accepted; check out with your details',
+          { field: 'profile' },
+        );
       });
       const inserted = await this.recordOrder({
         id: newId(),
         organizationId: hold.organizationId,
         offerId: hold.offerId,
         holdId,
+        showId: await show,
         shopperId: hold.shopperId,
-        email: input.email,
-        name: input.name,
-        address: JSON.stringify(input.address),
+        email: details.email,
+        name: details.name,
+        address: JSON.stringify(details.address),
         quantity: hold.quantity,
         amountMinor,
         taxMinor: routing?.taxMinor ?? 0,
@@ -352,7 +432,66 @@ export class ShopperService {
       this.deps.logger?.error({ err: error, holdId }, 'sale not recorded in the offer store');
     });
     await this.announcePaidOrder(order);
-    return { orderId: order.id, replay: false };
+    return { orderId: order.id, replay: false, profile: await this.keepProfile(order, checkout) };
+  }
+
+  /**
+   * The details and payment to check out with: typed in, or a saved profile's in this hold's
+   * shop. Refuses, before any charge, a profile the shop does not know and a payment method
+   * that cannot be saved when the shopper asked to save it.
+   */
+  private async resolveCheckout(
+    organizationId: string,
+    input: CheckoutInput,
+  ): Promise<ResolvedCheckout> {
+    if (!('profile' in input)) {
+      const { saveProfile, ...details } = input;
+      const provider = this.deps.paymentProviders[details.payment.provider];
+      if (!provider) throw new Error('unreachable: checkout started without a provider');
+      const toSave = saveProfile
+        ? this.profiles.savablePayment(provider.name, details.payment.token)
+        : null;
+      return { details, provider, toSave, profileId: null };
+    }
+    const saved = await this.profiles.checkoutWith(organizationId, input.profile);
+    const provider = this.deps.paymentProviders[saved.payment.provider];
+    if (!provider) {
+      throw new AppError(
+        'invalid',
+        `profile: the saved ${saved.payment.provider} payment method cannot be used in this shop now; check out with your details`,
+        { field: 'profile' },
+      );
+    }
+    const payment = { provider: saved.payment.provider, token: saved.payment.method };
+    return {
+      details: { ...saved.details, payment },
+      provider,
+      toSave: null,
+      profileId: saved.profileId,
+    };
+  }
+
+  /**
+   * After the order is paid and durable: saves the details the shopper asked to keep (answering
+   * the new token) or notes the profile's use. A failure here never fails the paid order.
+   */
+  private async keepProfile(
+    order: OrderRow,
+    checkout: ResolvedCheckout,
+  ): Promise<string | undefined> {
+    try {
+      if (checkout.profileId) {
+        await this.profiles.markUsed(order.organizationId, checkout.profileId);
+        return undefined;
+      }
+      if (!checkout.toSave) return undefined;
+      const { payment: _payment, ...details } = checkout.details;
+      return await this.profiles.saveProfile(order.organizationId, details, checkout.toSave);
+    } catch (error) {
+      // The error may quote the row; never the token, which does not exist yet or is not kept.
+      this.deps.logger?.error({ err: error, orderId: order.id }, 'shopper profile not saved');
+      return undefined;
+    }
   }
 
   /**

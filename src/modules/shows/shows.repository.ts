@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
 
@@ -136,6 +137,28 @@ export class ShowsRepository {
           .execute(),
       ]);
     return { show, offers, documents, linkTests, manualChecks, policyBundle, alerts, samples };
+  }
+
+  /**
+   * The show an offer sells in at `at`, for its orders' attribution: among the shows that list
+   * it, the live one, else the one whose slot covers `at`, else the one starting nearest.
+   */
+  async findShowOfOffer(organizationId: string, offerId: string, at: Date): Promise<string | null> {
+    const row = await this.db
+      .selectFrom('showOffers')
+      .innerJoin('shows', 'shows.id', 'showOffers.showId')
+      .select('shows.id')
+      .where('showOffers.organizationId', '=', organizationId)
+      .where('shows.organizationId', '=', organizationId)
+      .where('showOffers.offerId', '=', offerId)
+      .orderBy(
+        sql`case when shows.status = 'live' then 0 when shows.starts_at <= ${at} and shows.ends_at > ${at} then 1 else 2 end`,
+      )
+      .orderBy(sql`abs(extract(epoch from (shows.starts_at - ${at}::timestamptz)))`)
+      .orderBy('shows.id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   /** Replaces the show's offers; link tests of offers no longer attached go with them. */

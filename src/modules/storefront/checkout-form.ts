@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ShopperService } from '../drops/index.js';
+import type { CheckoutDetails } from '../drops/index.js';
 import { html, type SafeHtml } from './html.js';
 
 /**
@@ -7,7 +7,6 @@ import { html, type SafeHtml } from './html.js';
  * no-JavaScript fallback (sent as a plain form). The rules mirror the public checkout API's
  * body schema, so both paths refuse the same input with the same words.
  */
-type CheckoutInput = Parameters<ShopperService['checkout']>[1];
 
 export const testCards = [
   { token: 'pm_card_visa', label: 'Test card: Visa (pays)' },
@@ -31,7 +30,7 @@ export type CheckoutFields = Partial<Record<keyof z.infer<typeof checkoutForm>, 
 export type FieldErrors = Partial<Record<keyof CheckoutFields, string>>;
 
 export type ParsedCheckout =
-  | { ok: true; input: CheckoutInput }
+  | { ok: true; input: CheckoutDetails }
   | { ok: false; errors: FieldErrors; summary: string };
 
 /** Reads the submitted fields; a bad field gets its own message next to it. */

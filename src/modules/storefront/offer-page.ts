@@ -22,7 +22,21 @@ export interface OfferPageOptions {
   attribution: Attribution;
   /** URLs of the page's script, versioned by content. */
   script: string;
+  /**
+   * The shop's opaque key: the script keeps the shopper's saved profile token for one-click
+   * checkout under it, so another shop's page never sends it. Without it, no one-click.
+   */
+  shop?: string | undefined;
 }
+
+/**
+ * One-click checkout for a shopper with saved details: shown by the script once the profile
+ * token it keeps for this shop answers, in place of the Claim button.
+ */
+const oneClickBlock = html`<div id="one-click" hidden><button type="button" id="buy-now">Buy now</button><p class="muted" id="one-click-ships"></p><div class="row"><button type="button" class="secondary" id="use-details">Use different details</button><button type="button" class="secondary" id="forget-profile">Forget my details</button></div></div>`;
+
+/** The opt-in that saves the details and payment method for one-click checkout next time. */
+const saveProfileField = html`<label for="f-save" id="save-profile" hidden><input type="checkbox" id="f-save" name="saveProfile" value="1"> Save my details for one-click checkout next time</label>`;
 
 /**
  * The link that goes in the stream. A plain page first: the tile is readable and the claim
@@ -32,10 +46,10 @@ export interface OfferPageOptions {
 export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
   const base = `/o/${offer.id}`;
   const canClaim = claimable(offer);
-  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}">${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
-<form class="card" id="claim-form" method="post" action="${base}/lite/claim"${offer.markets.length > 0 && offer.market === null ? ' hidden' : ''}><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit" id="claim-button"${canClaim ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
+  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}" data-shop="${options.shop ?? ''}">${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
+<form class="card" id="claim-form" method="post" action="${base}/lite/claim"${offer.markets.length > 0 && offer.market === null ? ' hidden' : ''}><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select>${oneClickBlock}<button type="submit" id="claim-button"${canClaim ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
 <form class="card" id="waitlist" method="post" action="${base}/lite/waitlist"${offer.state === 'sold_out' ? '' : ' hidden'}><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Sold out for now. Units that are not paid for come back: join the waitlist to get the next one.</p><button type="submit" id="waitlist-button">Join the waitlist</button></form>${fallbackCard(offer)}
-<section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutFields()}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
+<section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutFields()}${saveProfileField}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
 <section class="card" id="confirmation" hidden><div class="ok"><h2>Order confirmed</h2><p>Order <strong id="order-id"></strong>. A receipt goes to <span id="order-email"></span>.</p></div><button type="button" class="secondary" id="done-button">Done</button></section>
 <p class="muted"><a href="${base}/lite">Slow connection? Use the simple checkout</a></p></main>`;
   return {

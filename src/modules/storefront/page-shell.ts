@@ -15,7 +15,7 @@ main{max-width:32rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.2rem
 .price{font-size:1.6rem;font-weight:700}.muted{color:#666;font-size:.9rem}.state{font-weight:600}
 .msgs{list-style:none;padding:0;margin:.5rem 0}.msgs li{background:#fff3cd;border-radius:6px;padding:.3rem .6rem;margin:.3rem 0;font-weight:600}
 .alert{background:#fde8e8;color:#8a1c1c;border-radius:8px;padding:.6rem .8rem}.ok{background:#e6f6ea;color:#135c26;border-radius:8px;padding:.6rem .8rem}
-label{display:block;margin:.5rem 0 .15rem;font-size:.9rem}input,select{width:100%;padding:.55rem;font:inherit;border:1px solid #bbb;border-radius:8px}
+label{display:block;margin:.5rem 0 .15rem;font-size:.9rem}input,select{width:100%;padding:.55rem;font:inherit;border:1px solid #bbb;border-radius:8px}input[type=checkbox]{width:auto;margin-right:.4rem}
 button,.button{display:block;width:100%;margin-top:.8rem;padding:.8rem;font:inherit;font-weight:700;border:0;border-radius:10px;background:#111;color:#fff;text-align:center;text-decoration:none;cursor:pointer}
 button.secondary{background:#e4e4e7;color:#111}button:disabled{opacity:.5}.row{display:flex;gap:.5rem}.row>*{flex:1}
 .offline{background:#333;color:#fff;border-radius:6px;padding:.2rem .5rem;font-size:.8rem}[hidden]{display:none!important}

@@ -50,6 +50,7 @@ function registerOfferPages(app: FastifyInstance, services: Services): void {
       idempotencyKey: newId(),
       attribution,
       script: assets.url('offer.js'),
+      shop: await services.shopper.shopKeyOf(offer.id),
     });
     return sendPage(reply, page);
   });

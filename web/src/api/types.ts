@@ -122,6 +122,12 @@ export interface PriceTier {
   unitPriceMinor: number;
 }
 
+/** While the units left are at or below `atOrBelow`, shoppers see `message` ({left}: units). */
+export interface UrgencyStage {
+  atOrBelow: number;
+  message: string;
+}
+
 export interface UrgencyRule {
   firstOrders: number;
   bonus: string;
@@ -176,10 +182,14 @@ export interface OfferInput {
   codes: string[];
   fallbackOfferId?: string | null;
   substitutions?: Array<{ skuId: string; substituteSkuId: string }>;
+  /** Messages by units left; the live offer shows the tightest stage reached. */
+  urgencyStages?: UrgencyStage[];
 }
 
 export interface Offer extends OfferInput {
   id: string;
+  /** Tightest threshold first. */
+  urgencyStages: UrgencyStage[];
   status: OfferStatus;
   fallbackOfferId: string | null;
   substitutions: Array<{ skuId: string; substituteSkuId: string }>;

@@ -2,6 +2,7 @@ import { FieldErrors, TextField } from './FormField';
 import { currencyDigits, parseMajorAmount } from './money';
 import type { DraftErrors, OfferDraft } from './offerDraft';
 import { PriceTiersField } from './PriceTiersField';
+import { UrgencyStagesField } from './UrgencyStagesField';
 
 export interface SectionProps {
   draft: OfferDraft;
@@ -120,6 +121,11 @@ export function LimitsSection({ draft, errors, update }: SectionProps) {
         />
       </div>
       <p className="hint">Urgency rule, optional: leave both empty for none.</p>
+      <UrgencyStagesField
+        stages={draft.urgencyStages}
+        errors={errors.urgencyStages}
+        onChange={(urgencyStages) => update({ urgencyStages })}
+      />
     </fieldset>
   );
 }

@@ -58,6 +58,20 @@ export function OfferTerms({ offer }: { offer: Offer }) {
           ? `First ${formatNumber(offer.urgencyRule.firstOrders)} orders get ${offer.urgencyRule.bonus}`
           : 'None'}
       </dd>
+      <dt>Stock messages</dt>
+      <dd>
+        {offer.urgencyStages.length === 0 ? (
+          `Only N left, at or below ${formatNumber(offer.lowStockThreshold)}`
+        ) : (
+          <ul className="plain-list">
+            {offer.urgencyStages.map((stage) => (
+              <li key={stage.atOrBelow}>
+                At or below {formatNumber(stage.atOrBelow)}: “{stage.message}”
+              </li>
+            ))}
+          </ul>
+        )}
+      </dd>
       <dt>Window</dt>
       <dd>{windowText(offer)}</dd>
       <dt>Offer codes</dt>

@@ -16,6 +16,7 @@ export interface OfferDraft {
   lowStockThreshold: string;
   urgencyFirstOrders: string;
   urgencyBonus: string;
+  urgencyStages: Array<{ key: number; atOrBelow: string; message: string }>;
   /** `datetime-local` values, in the browser's zone. */
   startsAt: string;
   endsAt: string;
@@ -44,6 +45,7 @@ export function emptyDraft(brand: Brand | null): OfferDraft {
     lowStockThreshold: '20',
     urgencyFirstOrders: '',
     urgencyBonus: '',
+    urgencyStages: [],
     startsAt: '',
     endsAt: '',
     endsWithStream: false,
@@ -82,6 +84,11 @@ export function draftFromOffer(offer: Offer): OfferDraft {
     lowStockThreshold: String(offer.lowStockThreshold),
     urgencyFirstOrders: offer.urgencyRule ? String(offer.urgencyRule.firstOrders) : '',
     urgencyBonus: offer.urgencyRule?.bonus ?? '',
+    urgencyStages: (offer.urgencyStages ?? []).map((stage) => ({
+      key: rowKey(),
+      atOrBelow: String(stage.atOrBelow),
+      message: stage.message,
+    })),
     startsAt: toLocalInput(offer.startsAt),
     endsAt: toLocalInput(offer.endsAt),
     endsWithStream: offer.endsWithStream,
@@ -160,6 +167,19 @@ export function draftToInput(
     urgencyRule = { firstOrders: firstOrders ?? 1, bonus };
   }
 
+  const seenThresholds = new Set<number>();
+  const urgencyStages = draft.urgencyStages.map((stage, index) => {
+    const atOrBelow = wholeNumber(stage.atOrBelow);
+    const message = stage.message.trim();
+    if (atOrBelow === null || atOrBelow < 1)
+      fail('urgencyStages', `Stock message ${index + 1}: "at or below" must be 1 or more`);
+    else if (seenThresholds.has(atOrBelow))
+      fail('urgencyStages', `Stock message ${index + 1}: another one starts at ${atOrBelow}`);
+    if (message === '') fail('urgencyStages', `Stock message ${index + 1}: write the message`);
+    if (atOrBelow !== null) seenThresholds.add(atOrBelow);
+    return { atOrBelow: atOrBelow ?? 1, message };
+  });
+
   const instant = (value: string, field: string, label: string) => {
     if (!value) return null;
     const date = new Date(value);
@@ -194,6 +214,7 @@ export function draftToInput(
       holdTtlSeconds: Math.round(holdMinutes * 60),
       lowStockThreshold: lowStockThreshold ?? 0,
       urgencyRule,
+      urgencyStages,
       startsAt,
       endsAt,
       endsWithStream: draft.endsWithStream,
@@ -203,7 +224,12 @@ export function draftToInput(
 }
 
 /** What one entry of a list field is called in a message: "code 2", "SKU 1", "tier 3". */
-const entryNames: Record<string, string> = { components: 'SKU', codes: 'code', priceTiers: 'tier' };
+const entryNames: Record<string, string> = {
+  components: 'SKU',
+  codes: 'code',
+  priceTiers: 'tier',
+  urgencyStages: 'stock message',
+};
 
 /** Fields the form shows problems next to; others only appear in the form's summary. */
 export const shownFields = new Set([
@@ -218,6 +244,7 @@ export const shownFields = new Set([
   'holdTtlSeconds',
   'lowStockThreshold',
   'urgencyRule',
+  'urgencyStages',
   'startsAt',
   'endsAt',
   'endsWithStream',

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { FulfilmentStatus, Order } from '../api/types';
+import { formatMoney } from '../common/format';
 import { endActionFor, endOrder, fulfilmentLabels, setFulfilment } from './ordersApi';
 
 interface Props {
@@ -49,7 +50,7 @@ export function FulfilmentSelect({ order, onChanged, onError }: Props) {
 }
 
 /**
- * Cancel or return with a refund, in two steps since money moves. Restock is on by default:
+ * Cancel or return with a refund of the whole charge, in two steps since money moves. Restock is on by default:
  * most cancellations put sellable units back; damaged returns are unticked and written off.
  */
 export function EndOrderControl({ order, onChanged, onError }: Props) {
@@ -93,7 +94,9 @@ export function EndOrderControl({ order, onChanged, onError }: Props) {
             disabled={pending}
             onClick={() => void run()}
           >
-            {pending ? 'Refunding…' : `Refund and ${verb.toLowerCase()}`}
+            {pending
+              ? 'Refunding…'
+              : `Refund ${formatMoney(order.totalMinor, order.currency)} and ${verb.toLowerCase()}`}
           </button>
           <button
             type="button"

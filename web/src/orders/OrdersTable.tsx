@@ -40,8 +40,9 @@ export function OrdersTable({ orders, offerTitles, canManage, onChanged }: Props
                 Qty
               </th>
               <th scope="col" className="numeric">
-                Amount
+                Charged
               </th>
+              <th scope="col">Bonus</th>
               <th scope="col">Status</th>
               <th scope="col">Fulfilment</th>
               {canManage && (
@@ -70,7 +71,26 @@ export function OrdersTable({ orders, offerTitles, canManage, onChanged }: Props
                   )}
                   <td>{order.offerCode ? <code>{order.offerCode}</code> : '—'}</td>
                   <td className="numeric">{formatNumber(order.quantity)}</td>
-                  <td className="numeric">{formatMoney(order.amountMinor, order.currency)}</td>
+                  <td className="numeric">
+                    <div>{formatMoney(order.totalMinor, order.currency)}</div>
+                    {order.totalMinor !== order.amountMinor && (
+                      <div className="hint">
+                        {formatMoney(order.taxMinor, order.currency)} tax on top
+                      </div>
+                    )}
+                  </td>
+                  <td>
+                    {order.bonus ? (
+                      <span
+                        className="badge badge-ok"
+                        title={`Order ${formatNumber(order.saleNumber)} of the offer: within the first orders that get the bonus`}
+                      >
+                        + {order.bonus}
+                      </span>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
                   <td>
                     <span className={statusClass[order.status]}>
                       {orderStatusLabels[order.status]}

@@ -1,6 +1,19 @@
 import { api } from '../api/client';
 import type { FulfilmentStatus, Order, OrderStatus } from '../api/types';
 
+// The order fields this area shows beyond the shared type (GET /api/v1/orders answers them all).
+declare module '../api/types' {
+  interface Order {
+    /** What was charged, tax added where the region's prices exclude it; refunded whole. */
+    totalMinor: number;
+    taxMinor: number;
+    /** The order's place among its offer's orders, 1 for the first. */
+    saleNumber: number;
+    /** The urgency rule's bonus item, for the offer's first N orders placed; else null. */
+    bonus: string | null;
+  }
+}
+
 export const fulfilmentLabels: Record<FulfilmentStatus, string> = {
   unfulfilled: 'Unfulfilled',
   packed: 'Packed',

@@ -1,6 +1,8 @@
 // The offer page's script: live stock, claim, hold countdown, checkout. The cart (hold,
 // deadline, typed fields) lives in localStorage so a reload or a dropped connection keeps it;
 // a claim's Idempotency-Key is kept until the server answers, so a retry never holds twice.
+// A shopper who saved their details gets a one-click "Buy now": the profile token is kept per
+// shop (data-shop), so another shop's page never sends it.
 (() => {
   const root = document.getElementById('offer');
   if (!root) return;
@@ -14,6 +16,8 @@
   const cartKey = `mydrop.cart.${offerId}`;
   const pendingKey = `mydrop.claim.${offerId}`;
   const fieldNames = ['email', 'name', 'line1', 'city', 'postalCode', 'country', 'token'];
+  const shop = root.dataset.shop || '';
+  const profileKey = shop ? `mydrop.profile.${shop}` : '';
   const stateLabels = {
     upcoming: 'Starts soon',
     live: 'Live now',
@@ -54,6 +58,10 @@
   let state = root.dataset.state;
   let busy = false;
   let soldOutForMe = false;
+  // The saved profile ({ token, summary }) once the server has confirmed it; null otherwise.
+  let profile = null;
+  // The shopper chose to type other details on this visit.
+  let useDetails = false;
 
   function notify(text, tone) {
     const box = $('notice');
@@ -82,6 +90,16 @@
     $('confirmation').hidden = !done;
     $('claim-form').hidden = holding || done || needsMarket;
     $('claim-button').disabled = busy || state !== 'live' || needsMarket;
+    const oneClick = Boolean(profile) && !useDetails;
+    $('one-click').hidden = !oneClick;
+    $('claim-button').hidden = oneClick;
+    $('buy-now').disabled = busy || state !== 'live' || needsMarket;
+    if (profile) {
+      const who = profile.summary;
+      $('buy-now').textContent = `Buy now as ${who.name} · ${who.paymentLabel}`;
+      $('one-click-ships').textContent = `Ships to ${who.city}, ${who.country}`;
+    }
+    $('save-profile').hidden = !profileKey;
     $('waitlist').hidden =
       holding || done || needsMarket || !(state === 'sold_out' || soldOutForMe);
     if (done) {
@@ -166,10 +184,10 @@
     }
   }
 
-  async function claim(attempt) {
+  async function claim(attempt, oneClick) {
     let pending = store.get(pendingKey);
     if (!pending) {
-      pending = { key: randomId(), quantity: Number($('quantity').value) || 1 };
+      pending = { key: randomId(), quantity: Number($('quantity').value) || 1, oneClick };
       store.set(pendingKey, pending);
     }
     busy = true;
@@ -186,7 +204,7 @@
     if (!reply) {
       // No answer: keep the key, so the retry gets the same hold if the first one landed.
       if (attempt < 2) {
-        setTimeout(() => claim(attempt + 1), 1000 * 2 ** attempt);
+        setTimeout(() => claim(attempt + 1, oneClick), 1000 * 2 ** attempt);
         return;
       }
       busy = false;
@@ -203,6 +221,10 @@
       notify('');
       render();
       tick();
+      if (pending.oneClick && profile) {
+        await pay({ profile: profile.token }, profile.summary.email);
+        return;
+      }
       $('f-email').focus();
       return;
     }
@@ -240,25 +262,58 @@
       },
       payment: { provider: 'sandbox', token: f.token },
     };
+    if (profileKey && $('f-save').checked) payload.saveProfile = true;
+    await pay(payload, f.email);
+  }
+
+  /**
+   * Pays for the cart's hold. The Idempotency-Key is kept with the body until an answer
+   * arrives: tapping Pay again after a lost answer is a retry and gets the first answer (the
+   * same order, or the same decline); a changed body (another card) is a new attempt.
+   */
+  async function pay(payload, email) {
+    const current = cart();
+    if (!current?.holdId) return;
+    const body = JSON.stringify(payload);
+    const key = current.pay?.body === body ? current.pay.key : randomId();
+    store.set(cartKey, { ...current, pay: { key, body } });
     $('pay-button').disabled = true;
+    busy = true;
+    render();
     notify('Paying…', 'ok');
-    const reply = await send('POST', `/api/v1/public/holds/${current.holdId}/checkout`, payload);
+    const reply = await send('POST', `/api/v1/public/holds/${current.holdId}/checkout`, payload, {
+      'idempotency-key': key,
+    });
     $('pay-button').disabled = false;
+    busy = false;
     if (!reply) {
       // Paying twice for one hold is impossible: a retry answers the first order.
       notify('No connection: your hold is kept. Tap Pay again; you will not be charged twice.');
+      render();
       return;
     }
     const { status, answer } = reply;
     if (status === 201) {
-      store.set(cartKey, { orderId: answer.orderId, email: f.email });
+      if (answer.profile) keepProfile(answer.profile);
+      store.set(cartKey, { orderId: answer.orderId, email });
       notify('');
       render();
       return;
     }
+    const latest = cart();
+    if (latest?.pay) store.set(cartKey, { ...latest, pay: undefined });
+    render();
     const error = answer.error || {};
     if (status === 410 || status === 404) {
       endCart(error.message || 'Your hold ran out; claim again.');
+      return;
+    }
+    if (payload.profile) {
+      // The hold stays: the shopper can pay with typed details in the form now shown.
+      if (error.details?.field === 'profile') dropProfile();
+      notify(
+        `${error.message || 'The one-click payment did not go through'}. Enter your details below to pay.`,
+      );
       return;
     }
     const issues = error.details?.issues;
@@ -267,6 +322,61 @@
         ? `Please check: ${issues.map((i) => `${i.field.replace(/^body\.(address\.|payment\.)?/, '')} ${i.message}`).join('; ')}`
         : error.message || 'Something went wrong; please try again.',
     );
+  }
+
+  /** Keeps a newly saved profile's token for this shop; the one it replaces is forgotten. */
+  function keepProfile(token) {
+    if (!profileKey) return;
+    const previous = store.get(profileKey);
+    store.set(profileKey, token);
+    if (previous && previous !== token) {
+      fetch('/api/v1/public/profiles/me', {
+        method: 'DELETE',
+        headers: { 'x-shopper-profile': previous },
+      }).catch(() => {});
+    }
+    loadProfile();
+  }
+
+  function dropProfile() {
+    if (profileKey) store.remove(profileKey);
+    profile = null;
+    render();
+  }
+
+  /** Asks the server who the kept token is; a forgotten or unknown one is dropped. */
+  async function loadProfile() {
+    const token = profileKey ? store.get(profileKey) : null;
+    if (!token) return;
+    try {
+      const response = await fetch('/api/v1/public/profiles/me', {
+        headers: { 'x-shopper-profile': token },
+      });
+      if (response.status === 404 || response.status === 400) dropProfile();
+      else if (response.ok) {
+        profile = { token, summary: await response.json() };
+        useDetails = false;
+        render();
+      }
+    } catch {
+      // Offline: keep the token; one-click shows once the profile can be confirmed.
+    }
+  }
+
+  async function forgetProfile() {
+    const token = profile?.token;
+    if (!token) return;
+    try {
+      const response = await fetch('/api/v1/public/profiles/me', {
+        method: 'DELETE',
+        headers: { 'x-shopper-profile': token },
+      });
+      if (response.status !== 204 && response.status !== 404) throw new Error('not forgotten');
+      dropProfile();
+      notify('Your saved details are forgotten.', 'ok');
+    } catch {
+      notify('No connection: your details are not forgotten yet. Try again in a moment.');
+    }
   }
 
   async function joinWaitlist(event) {
@@ -298,6 +408,14 @@
     event.preventDefault();
     if (!busy) claim(0);
   });
+  $('buy-now').addEventListener('click', () => {
+    if (!busy && profile) claim(0, true);
+  });
+  $('use-details').addEventListener('click', () => {
+    useDetails = true;
+    render();
+  });
+  $('forget-profile').addEventListener('click', forgetProfile);
   $('waitlist').addEventListener('submit', joinWaitlist);
   $('checkout-form').addEventListener('submit', checkout);
   $('checkout-form').addEventListener('input', () => {
@@ -316,6 +434,7 @@
   render();
   tick();
   poll();
+  loadProfile();
   setInterval(tick, 1000);
   setInterval(poll, 2000);
   document.addEventListener('visibilitychange', poll);

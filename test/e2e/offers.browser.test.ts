@@ -100,6 +100,13 @@ describe.skipIf(skipWithoutChromium())('offers in the console', () => {
         );
 
         await form.getByLabel('Offer codes').fill('MASK12, MASKLIVE');
+        // A staged stock message, and one added by mistake and removed again.
+        await form.getByRole('button', { name: 'Add a stock message' }).click();
+        await form.getByRole('button', { name: 'Add a stock message' }).click();
+        await form.getByLabel('At or below (units)').first().fill('10');
+        await form.getByLabel('Message').first().fill('Only {left} left today');
+        await form.getByRole('button', { name: 'Remove stock message 2' }).click();
+        expect(await form.getByLabel('At or below (units)').count()).toBe(1);
         await form.getByRole('button', { name: 'Create draft' }).click();
         await page.waitForURL(/\/offers\?offer=[0-9a-f-]{36}$/);
         const offerId = new URL(page.url()).searchParams.get('offer') ?? '';
@@ -119,6 +126,10 @@ describe.skipIf(skipWithoutChromium())('offers in the console', () => {
 
         await page.getByRole('button', { name: 'Go live' }).click();
         await eventually(() => status.textContent()).toBe('Live');
+        const live = await fetch(`${session.baseUrl}/api/v1/public/offers/${offerId}`);
+        expect(((await live.json()) as { messages: string[] }).messages).toContain(
+          'Only 10 left today',
+        );
 
         const killSwitch = page.getByRole('button', { name: /kill switch/ });
         await killSwitch.click();

@@ -68,9 +68,64 @@ describe('configuration', () => {
       MYDROP_DATA_DIR: folder,
       STRIPE_SECRET_KEY: 'sk_test_x',
       STRIPE_WEBHOOK_SECRET: 'whsec_y',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_z',
     });
-    expect(config.stripe).toEqual({ secretKey: 'sk_test_x', webhookSecret: 'whsec_y' });
+    expect(config.stripe).toEqual({
+      secretKey: 'sk_test_x',
+      webhookSecret: 'whsec_y',
+      publishableKey: 'pk_test_z',
+      jsUrl: 'https://js.stripe.com/v3/',
+      apiUrl: undefined,
+    });
     expect(config.sandboxPayments).toBe(true);
+  });
+
+  it('needs the publishable key with the secret key, of the same mode, and never echoes keys', () => {
+    const folder = dataDir();
+    const failure = (environment: Record<string, string>) => {
+      try {
+        loadConfig({ MYDROP_DATA_DIR: folder, ...environment });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('the configuration was accepted');
+    };
+    expect(failure({ STRIPE_SECRET_KEY: 'sk_test_secret123' })).toMatch(
+      /STRIPE_PUBLISHABLE_KEY: required with STRIPE_SECRET_KEY/,
+    );
+    const mixed = failure({
+      STRIPE_SECRET_KEY: 'sk_live_secret123',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_public456',
+    });
+    expect(mixed).toMatch(/STRIPE_PUBLISHABLE_KEY: must be of the same mode/);
+    expect(mixed).not.toMatch(/secret123|public456/);
+    expect(
+      failure({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_PUBLISHABLE_KEY: 'sk_test_x' }),
+    ).toMatch(/STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key/);
+    expect(failure({ STRIPE_PUBLISHABLE_KEY: 'pk_test_x' })).toMatch(
+      /STRIPE_PUBLISHABLE_KEY: set STRIPE_SECRET_KEY too/,
+    );
+  });
+
+  it('honours the Stripe.js and API stand-ins under NODE_ENV=test only', () => {
+    const stripe = {
+      MYDROP_DATA_DIR: dataDir(),
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_y',
+      MYDROP_STRIPE_JS_URL: 'http://127.0.0.1:4000/v3/',
+      MYDROP_STRIPE_API_URL: 'http://127.0.0.1:4000',
+    };
+    expect(loadConfig({ ...stripe, NODE_ENV: 'test' }).stripe).toMatchObject({
+      jsUrl: 'http://127.0.0.1:4000/v3/',
+      apiUrl: 'http://127.0.0.1:4000',
+    });
+    expect(() => loadConfig({ ...stripe, NODE_ENV: 'development' })).toThrow(
+      /MYDROP_STRIPE_JS_URL, MYDROP_STRIPE_API_URL: only for tests \(NODE_ENV=test\)/,
+    );
+    expect(() =>
+      loadConfig({ ...stripe, NODE_ENV: 'production', MYDROP_SECRET: 'x'.repeat(40) }),
+    ).toThrow(/only for tests/);
   });
 
   it('reads PORT, DATABASE_URL and the proxy setting', () => {

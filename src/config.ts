@@ -52,6 +52,16 @@ const environmentSchema = z.object({
     .string()
     .startsWith('whsec_', "must be a webhook endpoint's signing secret (whsec_…)")
     .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_/, 'must be a Stripe publishable key (pk_test_… or pk_live_…)')
+    .optional(),
+  // Test-only stand-ins for Stripe, honoured with NODE_ENV=test alone (checked in loadConfig).
+  MYDROP_STRIPE_JS_URL: z.url('must be an absolute URL').optional(),
+  MYDROP_STRIPE_API_URL: z
+    .url('must be an absolute URL such as http://127.0.0.1:12111')
+    .regex(/^https?:\/\/[^/]+\/?$/, 'must be an origin only, such as http://127.0.0.1:12111')
+    .optional(),
   // The messages never echo the value: it carries the SMTP password.
   SMTP_URL: z
     .string()
@@ -94,7 +104,7 @@ export interface Config {
    */
   sandboxPayments: boolean;
   /** Checkout through Stripe; undefined while STRIPE_SECRET_KEY is not set. */
-  stripe: { secretKey: string; webhookSecret: string | undefined } | undefined;
+  stripe: StripeConfig | undefined;
   /** Notification e-mail; undefined while SMTP_URL is not set. Holds the SMTP password. */
   mail: MailConfig | undefined;
   /** The drop benchmark's results file, which the console's Benchmarks page charts. */
@@ -105,6 +115,24 @@ export interface Config {
    */
   expectedCrowd: number;
 }
+
+/** Stripe's keys. The secret ones never reach a log line or a page. */
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string | undefined;
+  /** Public by design: the offer page gives it to Stripe.js to collect the card. */
+  publishableKey: string;
+  /** Where the offer page loads Stripe.js: always Stripe's own, except in tests. */
+  jsUrl: string;
+  /** The Stripe API's origin when it is not api.stripe.com: a local fake, in tests only. */
+  apiUrl: string | undefined;
+}
+
+/**
+ * Card fields must come from Stripe's own script (PCI DSS SAQ A): never bundled, never
+ * self-hosted. MYDROP_STRIPE_JS_URL replaces it with a fake, under NODE_ENV=test only.
+ */
+export const stripeJsUrl = 'https://js.stripe.com/v3/';
 
 export interface MailConfig {
   smtp: {
@@ -156,6 +184,56 @@ function loadOrCreateLocalSecret(dataDir: string): string {
   return secret;
 }
 
+/**
+ * STRIPE_SECRET_KEY comes with STRIPE_PUBLISHABLE_KEY: without it the offer page could not
+ * collect a card, and shoppers would meet a checkout that cannot take their money. Both keys
+ * must be of one mode, or every PaymentMethod the page creates is unknown to the server.
+ */
+function stripeConfig(environment: Environment): StripeConfig | undefined {
+  const invalid = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+  const testOnly = (['MYDROP_STRIPE_JS_URL', 'MYDROP_STRIPE_API_URL'] as const).filter(
+    (name) => environment[name] !== undefined,
+  );
+  if (testOnly.length > 0 && environment.NODE_ENV !== 'test') {
+    throw invalid(
+      `${testOnly.join(', ')}: only for tests (NODE_ENV=test); shoppers' pages always load Stripe.js from ${stripeJsUrl}`,
+    );
+  }
+  const secretKey = environment.STRIPE_SECRET_KEY;
+  if (!secretKey) {
+    if (environment.STRIPE_WEBHOOK_SECRET) {
+      throw invalid(
+        'STRIPE_WEBHOOK_SECRET: set STRIPE_SECRET_KEY too (webhooks come with Stripe checkout)',
+      );
+    }
+    if (environment.STRIPE_PUBLISHABLE_KEY) {
+      throw invalid(
+        'STRIPE_PUBLISHABLE_KEY: set STRIPE_SECRET_KEY too (the offer page pays through the server)',
+      );
+    }
+    return undefined;
+  }
+  const publishableKey = environment.STRIPE_PUBLISHABLE_KEY;
+  if (!publishableKey) {
+    throw invalid(
+      "STRIPE_PUBLISHABLE_KEY: required with STRIPE_SECRET_KEY (pk_test_… or pk_live_…, from the same Stripe account's API keys): the offer page collects cards with it",
+    );
+  }
+  const live = (key: string) => /^[a-z]+_live_/.test(key);
+  if (live(secretKey) !== live(publishableKey)) {
+    throw invalid(
+      'STRIPE_PUBLISHABLE_KEY: must be of the same mode as STRIPE_SECRET_KEY (both test or both live)',
+    );
+  }
+  return {
+    secretKey,
+    webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
+    publishableKey,
+    jsUrl: environment.MYDROP_STRIPE_JS_URL ?? stripeJsUrl,
+    apiUrl: environment.MYDROP_STRIPE_API_URL,
+  };
+}
+
 /** SMTP_URL and MYDROP_MAIL_FROM, both or neither. Errors never include the URL. */
 function mailConfig(environment: Environment): MailConfig | undefined {
   const smtpUrl = environment.SMTP_URL;
@@ -201,11 +279,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       'Invalid configuration:\n  REDIS_URL: set DATABASE_URL too (processes sharing offers through Redis share one PostgreSQL database)',
     );
   }
-  if (environment.STRIPE_WEBHOOK_SECRET && !environment.STRIPE_SECRET_KEY) {
-    throw new ConfigError(
-      'Invalid configuration:\n  STRIPE_WEBHOOK_SECRET: set STRIPE_SECRET_KEY too (webhooks come with Stripe checkout)',
-    );
-  }
   const secret = environment.MYDROP_SECRET ?? loadOrCreateLocalSecret(dataDir);
   const port = environment.PORT;
   return {
@@ -223,12 +296,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoOnFirstStart: environment.MYDROP_DEMO ?? !production,
     logLevel: environment.LOG_LEVEL,
     sandboxPayments: environment.MYDROP_SANDBOX_PAYMENTS ?? !production,
-    stripe: environment.STRIPE_SECRET_KEY
-      ? {
-          secretKey: environment.STRIPE_SECRET_KEY,
-          webhookSecret: environment.STRIPE_WEBHOOK_SECRET,
-        }
-      : undefined,
+    stripe: stripeConfig(environment),
     mail: mailConfig(environment),
     dropBenchResults: resolve(environment.MYDROP_BENCH_RESULTS ?? defaultDropBenchResults),
     expectedCrowd: environment.MYDROP_EXPECTED_CROWD,

@@ -214,7 +214,7 @@ export function createServices(options: ServiceOptions): Services {
   // Stripe once it is configured.
   const paymentProviders: Record<string, PaymentProvider> = options.paymentProviders ?? {
     ...(options.sandboxPayments === false ? {} : { sandbox: new SandboxPaymentProvider() }),
-    ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe.secretKey) } : {}),
+    ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe) } : {}),
   };
   const stripeWebhookSecret = options.stripe?.webhookSecret;
   const drops = { repository: dropsRepository, store: offerStore, clock, audit };

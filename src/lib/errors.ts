@@ -7,6 +7,7 @@ export const errorStatus = {
   unauthenticated: 401,
   invalid_credentials: 401,
   payment_declined: 402,
+  payment_requires_action: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

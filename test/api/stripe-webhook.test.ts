@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import {
 } from '../../src/modules/drops/index.js';
 import { createServices } from '../../src/services.js';
 import { claim, liveOffer, shopperDetails } from '../support/drops.js';
+import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js';
 import {
   createTestContext,
   type SeededOrganization,
@@ -26,40 +25,6 @@ import {
 const webhookSecret = 'whsec_test_0123456789abcdef';
 const clock = new ManualClock('2026-11-22T18:00:00Z');
 const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
-
-/** Answers PaymentIntents and refunds like Stripe, on 127.0.0.1: tests never reach Stripe. */
-async function startFakeStripe(): Promise<{ server: Server; port: number; paths: string[] }> {
-  const paths: string[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const params = new URLSearchParams(body);
-      paths.push(`${request.url} ${params.get('payment_intent') ?? params.get('amount')}`);
-      const declined = params.get('payment_method') === 'pm_card_chargeDeclined';
-      response.writeHead(declined ? 402 : 200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify(
-          declined
-            ? {
-                error: {
-                  type: 'card_error',
-                  code: 'card_declined',
-                  decline_code: 'generic_decline',
-                },
-              }
-            : request.url === '/v1/refunds'
-              ? { id: 're_1', object: 'refund', status: 'succeeded' }
-              : { id: 'pi_checkout_1', object: 'payment_intent', status: 'succeeded' },
-        ),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, paths };
-}
 
 /** Like createTestContext, with Stripe configured and its client pointed at the fake. */
 async function createStripeTestContext(
@@ -126,7 +91,7 @@ function sign(payload: string, options: { secret?: string; timestamp?: number } 
 
 describe('Stripe webhooks and checkout through Stripe', () => {
   const logLines: string[] = [];
-  let fake: Awaited<ReturnType<typeof startFakeStripe>>;
+  let fake: FakeStripe;
   let context: TestContext;
   let acme: SeededOrganization;
 
@@ -143,7 +108,7 @@ describe('Stripe webhooks and checkout through Stripe', () => {
   });
   afterAll(async () => {
     await context.close();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await fake.close();
   });
 
   const deliver = (payload: string, signature?: string) =>
@@ -248,7 +213,10 @@ describe('Stripe webhooks and checkout through Stripe', () => {
       payload: { restock: true },
     });
     expect(cancelled.json()).toMatchObject({ status: 'cancelled', paymentProvider: 'stripe' });
-    expect(fake.paths).toContain('/v1/refunds pi_checkout_1');
+    const refunded = fake.requests
+      .filter((request) => request.path === '/v1/refunds')
+      .map((request) => request.params.payment_intent);
+    expect(refunded).toEqual(fake.charges().map((intent) => intent.id));
   });
 
   it('lists the webhook in the OpenAPI document', async () => {

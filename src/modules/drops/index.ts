@@ -7,7 +7,11 @@ export { offersRoutes } from './offers.routes.js';
 export { type Offer, type OfferInput, OffersService } from './offers.service.js';
 export { ordersRoutes } from './orders.routes.js';
 export { fulfilmentStatuses, OrdersService } from './orders.service.js';
-export { type PaymentProvider, SandboxPaymentProvider } from './payment-provider.js';
+export {
+  type PaymentProvider,
+  SandboxPaymentProvider,
+  type ShopperPaymentOptions,
+} from './payment-provider.js';
 export { RedisOfferStore } from './redis-offer-store.js';
 export { shopperRoutes } from './shopper.routes.js';
 export {

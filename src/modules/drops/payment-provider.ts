@@ -15,12 +15,51 @@ export interface ChargeRequest {
 
 export type ChargeResult =
   | { status: 'succeeded'; reference: string }
-  | { status: 'declined'; reason: string };
+  | { status: 'declined'; reason: string }
+  /**
+   * The card issuer asks the shopper to authenticate (3-D Secure, strong customer
+   * authentication). Nothing is charged yet: the shopper's device completes the action with
+   * `clientSecret`, then checkout is sent again with the same token and the same payment is
+   * confirmed.
+   */
+  | { status: 'requires_action'; clientSecret: string };
+
+/**
+ * How a shopper's page collects a card for a provider whose card fields must come from the
+ * provider's own script (Stripe.js): the page never sees the card number, only a token.
+ */
+export interface CardCollection {
+  /** The provider's public key for its script; safe to put in a page. */
+  publishableKey: string;
+  /** The provider's script, the only allowed source of card fields. */
+  scriptUrl: string;
+}
 
 export interface PaymentProvider {
   readonly name: string;
+  /** Set when shoppers' pages can collect a card for this provider. */
+  readonly cardCollection?: CardCollection | undefined;
   charge(request: ChargeRequest): Promise<ChargeResult>;
   refund(reference: string, amountMinor: number): Promise<void>;
+}
+
+/** What the shopper pages offer to pay with, from the providers checkout accepts. */
+export interface ShopperPaymentOptions {
+  /** The sandbox's test cards are accepted. */
+  testCards: boolean;
+  /** A real card, collected by the provider's script; null when no provider can. */
+  card: (CardCollection & { provider: string }) | null;
+}
+
+export function shopperPaymentOptions(
+  providers: Record<string, PaymentProvider>,
+): ShopperPaymentOptions {
+  const collecting = Object.entries(providers).find(([, provider]) => provider.cardCollection);
+  const collection = collecting?.[1].cardCollection;
+  return {
+    testCards: 'sandbox' in providers,
+    card: collecting && collection ? { provider: collecting[0], ...collection } : null,
+  };
 }
 
 /** The provider did not answer in time or failed: the charge outcome is unknown or failed. */

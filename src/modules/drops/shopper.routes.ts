@@ -420,7 +420,8 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
           201: checkoutAnswer,
           400: errorResponse,
           402: errorResponse.meta({
-            description: 'payment_declined: the hold stays until it expires',
+            description:
+              "payment_declined: the hold stays until it expires. payment_requires_action: the card asks for 3-D Secure; nothing was charged, `details.clientSecret` is the PaymentIntent's client secret for `stripe.handleCardAction`, then send the checkout again with the same payment token (and a new Idempotency-Key)",
           }),
           404: errorResponse,
           409: errorResponse,

@@ -14,6 +14,8 @@ import { orderEventData } from './order-events.js';
 import {
   type PaymentProvider,
   PaymentUnavailableError,
+  type ShopperPaymentOptions,
+  shopperPaymentOptions,
   UnknownPaymentMethodError,
 } from './payment-provider.js';
 import { type FallbackOffer, type PublicOffer, PublicOffers } from './public-offer.js';
@@ -528,6 +530,14 @@ export class ShopperService {
   ): Promise<string> {
     try {
       const result = await provider.charge(request);
+      if (result.status === 'requires_action') {
+        // Not a decline: the same card goes through once the shopper has authenticated.
+        throw new AppError(
+          'payment_requires_action',
+          'The card issuer asks you to confirm this payment; nothing was charged, the hold stays',
+          { clientSecret: result.clientSecret },
+        );
+      }
       if (result.status === 'declined') {
         throw new AppError(
           'payment_declined',
@@ -553,6 +563,11 @@ export class ShopperService {
       }
       throw error;
     }
+  }
+
+  /** What shoppers' pages offer to pay with: test cards, a provider's card form, or both. */
+  paymentOptions(): ShopperPaymentOptions {
+    return shopperPaymentOptions(this.deps.paymentProviders);
   }
 
   /** An offer without a book is unknown, closed, or not armed yet. */

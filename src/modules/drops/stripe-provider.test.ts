@@ -1,121 +1,10 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeStripe, startFakeStripe } from '../../../test/support/fake-stripe.js';
 import { PaymentUnavailableError, UnknownPaymentMethodError } from './payment-provider.js';
 import { createStripeClient, StripePaymentProvider } from './stripe-provider.js';
 
-interface RecordedRequest {
-  method: string;
-  path: string;
-  idempotencyKey: string | undefined;
-  params: Record<string, string>;
-}
-
-/**
- * A local stand-in for api.stripe.com: it answers the calls the provider makes the way Stripe
- * does, choosing the outcome from the payment method id. Tests never reach the internet.
- */
-function startFakeStripe(): Promise<{ server: Server; port: number; requests: RecordedRequest[] }> {
-  const requests: RecordedRequest[] = [];
-  const send = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json', 'request-id': 'req_fake' });
-    response.end(JSON.stringify(body));
-  };
-  const paymentIntent = (id: string, status: string, params: Record<string, string>) => ({
-    id,
-    object: 'payment_intent',
-    status,
-    amount: Number(params.amount),
-    currency: params.currency,
-    payment_method: params.payment_method,
-  });
-
-  const answer = (request: RecordedRequest, response: ServerResponse) => {
-    const { path, params } = request;
-    if (path === '/v1/refunds') {
-      if (params.payment_intent === 'pi_already_refunded') {
-        return send(response, 400, {
-          error: {
-            type: 'invalid_request_error',
-            code: 'charge_already_refunded',
-            message: 'Charge ch_1 has already been refunded.',
-          },
-        });
-      }
-      return send(response, 200, {
-        id: 're_fake_1',
-        object: 'refund',
-        status: 'succeeded',
-        amount: Number(params.amount),
-        payment_intent: params.payment_intent,
-      });
-    }
-    const cancel = path.match(/^\/v1\/payment_intents\/([^/]+)\/cancel$/);
-    if (cancel) return send(response, 200, paymentIntent(cancel[1] ?? '', 'canceled', params));
-    if (path !== '/v1/payment_intents') {
-      return send(response, 404, {
-        error: { type: 'invalid_request_error', message: `Unrecognized request URL ${path}` },
-      });
-    }
-    switch (params.payment_method) {
-      case 'pm_card_visa':
-        return send(response, 200, paymentIntent('pi_fake_succeeded', 'succeeded', params));
-      case 'pm_card_authenticationRequired':
-        return send(response, 200, paymentIntent('pi_fake_3ds', 'requires_action', params));
-      case 'pm_card_chargeDeclined':
-        return send(response, 402, {
-          error: {
-            type: 'card_error',
-            code: 'card_declined',
-            decline_code: 'generic_decline',
-            message: 'Your card was declined.',
-          },
-        });
-      case 'pm_card_providerError':
-        return send(response, 500, {
-          error: { type: 'api_error', message: 'An unknown error occurred' },
-        });
-      case 'pm_card_timeout':
-        return; // Never answers: the client's timeout has to fire.
-      default:
-        return send(response, 400, {
-          error: {
-            type: 'invalid_request_error',
-            code: 'resource_missing',
-            param: 'payment_method',
-            message: `No such PaymentMethod: '${params.payment_method}'`,
-          },
-        });
-    }
-  };
-
-  const server = createServer((incoming: IncomingMessage, response: ServerResponse) => {
-    let body = '';
-    incoming.setEncoding('utf8');
-    incoming.on('data', (chunk: string) => {
-      body += chunk;
-    });
-    incoming.on('end', () => {
-      const key = incoming.headers['idempotency-key'];
-      const request: RecordedRequest = {
-        method: incoming.method ?? '',
-        path: incoming.url ?? '',
-        idempotencyKey: typeof key === 'string' ? key : undefined,
-        params: Object.fromEntries(new URLSearchParams(body)),
-      };
-      requests.push(request);
-      answer(request, response);
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      resolve({ server, port: (server.address() as AddressInfo).port, requests });
-    });
-  });
-}
-
 describe('the Stripe payment provider', () => {
-  let fake: Awaited<ReturnType<typeof startFakeStripe>>;
+  let fake: FakeStripe;
   let provider: StripePaymentProvider;
 
   beforeAll(async () => {
@@ -131,25 +20,21 @@ describe('the Stripe payment provider', () => {
   beforeEach(() => {
     fake.requests.length = 0;
   });
-  afterAll(async () => {
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
-  });
+  afterAll(() => fake.close());
 
-  const charge = (token: string) =>
+  const charge = (token: string, hold = 'hold-1') =>
     provider.charge({
       amountMinor: 3800,
       currency: 'EUR',
       token,
-      idempotencyKey: `hold-1:${token}`,
+      idempotencyKey: `${hold}:${token}`,
       description: 'Glow serum drop',
     });
 
   it('creates and confirms a PaymentIntent in one call and answers its id as the reference', async () => {
-    expect(await charge('pm_card_visa')).toEqual({
-      status: 'succeeded',
-      reference: 'pi_fake_succeeded',
-    });
+    const result = await charge('pm_card_visa');
+    const [intent] = fake.charges();
+    expect(result).toEqual({ status: 'succeeded', reference: intent?.id });
     expect(fake.requests).toEqual([
       {
         method: 'POST',
@@ -159,9 +44,10 @@ describe('the Stripe payment provider', () => {
           amount: '3800',
           currency: 'eur',
           payment_method: 'pm_card_visa',
+          'allowed_payment_method_types[0]': 'card',
+          confirmation_method: 'manual',
           confirm: 'true',
-          'automatic_payment_methods[enabled]': 'true',
-          'automatic_payment_methods[allow_redirects]': 'never',
+          use_stripe_sdk: 'true',
           description: 'Glow serum drop',
         },
       },
@@ -175,15 +61,57 @@ describe('the Stripe payment provider', () => {
     });
   });
 
-  it('declines a card that asks for 3-D Secure and cancels its PaymentIntent', async () => {
-    expect(await charge('pm_card_authenticationRequired')).toEqual({
-      status: 'declined',
-      reason: 'authentication_required',
+  it('answers requires_action with the client secret while the card waits for 3-D Secure', async () => {
+    const result = await charge('pm_card_threeDSecure2Required', 'hold-3ds-wait');
+    const intent = [...fake.intents.values()].find(
+      (candidate) => candidate.paymentMethod === 'pm_card_threeDSecure2Required',
+    );
+    expect(result).toEqual({
+      status: 'requires_action',
+      clientSecret: `${intent?.id}_secret_fake`,
     });
-    expect(fake.requests.map((request) => request.path)).toEqual([
-      '/v1/payment_intents',
-      '/v1/payment_intents/pi_fake_3ds/cancel',
+    // Asked again before the shopper authenticated: the same PaymentIntent, still waiting.
+    expect(await charge('pm_card_threeDSecure2Required', 'hold-3ds-wait')).toEqual(result);
+    expect(fake.intents.get(intent?.id ?? '')).toMatchObject({
+      status: 'requires_action',
+      charges: 0,
+    });
+  });
+
+  it('confirms the same PaymentIntent once the shopper authenticated, charging once', async () => {
+    const first = await charge('pm_card_threeDSecure2Required', 'hold-3ds-ok');
+    expect(first.status).toBe('requires_action');
+    const intentId =
+      first.status === 'requires_action' ? first.clientSecret.split('_secret_')[0] : '';
+    fake.authenticate(intentId ?? '');
+    fake.requests.length = 0;
+    expect(await charge('pm_card_threeDSecure2Required', 'hold-3ds-ok')).toEqual({
+      status: 'succeeded',
+      reference: intentId,
+    });
+    expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /v1/payment_intents',
+      `GET /v1/payment_intents/${intentId}`,
+      `POST /v1/payment_intents/${intentId}/confirm`,
     ]);
+    // A retry after that (a lost answer) finds it paid and confirms nothing more.
+    expect(await charge('pm_card_threeDSecure2Required', 'hold-3ds-ok')).toEqual({
+      status: 'succeeded',
+      reference: intentId,
+    });
+    expect(fake.intents.get(intentId ?? '')?.charges).toBe(1);
+  });
+
+  it('declines a payment whose 3-D Secure challenge failed', async () => {
+    const first = await charge('pm_card_threeDSecure2Required', 'hold-3ds-failed');
+    fake.authenticate(
+      first.status === 'requires_action' ? (first.clientSecret.split('_secret_')[0] ?? '') : '',
+      'fail',
+    );
+    expect(await charge('pm_card_threeDSecure2Required', 'hold-3ds-failed')).toEqual({
+      status: 'declined',
+      reason: 'payment_intent_authentication_failure',
+    });
   });
 
   it('throws a timeout when Stripe does not answer, after one retry with the same key', async () => {
@@ -211,13 +139,13 @@ describe('the Stripe payment provider', () => {
   });
 
   it('refunds the PaymentIntent with one idempotency key per payment', async () => {
-    await provider.refund('pi_fake_succeeded', 3800);
+    await provider.refund('pi_fake_paid', 3800);
     expect(fake.requests).toEqual([
       {
         method: 'POST',
         path: '/v1/refunds',
-        idempotencyKey: 'refund:pi_fake_succeeded',
-        params: { payment_intent: 'pi_fake_succeeded', amount: '3800' },
+        idempotencyKey: 'refund:pi_fake_paid',
+        params: { payment_intent: 'pi_fake_paid', amount: '3800' },
       },
     ]);
   });
@@ -228,5 +156,36 @@ describe('the Stripe payment provider', () => {
 
   it('builds its own client from a secret key without calling Stripe', () => {
     expect(new StripePaymentProvider('sk_test_unused').name).toBe('stripe');
+  });
+
+  it('lets pages collect cards only when it has the publishable key and Stripe.js address', () => {
+    const settings = { secretKey: 'sk_test_unused', webhookSecret: undefined };
+    expect(new StripePaymentProvider(settings).cardCollection).toBeUndefined();
+    expect(
+      new StripePaymentProvider({
+        ...settings,
+        publishableKey: 'pk_test_page',
+        jsUrl: 'https://js.stripe.com/v3/',
+      }).cardCollection,
+    ).toEqual({ publishableKey: 'pk_test_page', scriptUrl: 'https://js.stripe.com/v3/' });
+  });
+
+  it('talks to the API origin its settings name', async () => {
+    const local = new StripePaymentProvider({
+      secretKey: 'sk_test_fake',
+      webhookSecret: undefined,
+      apiUrl: fake.url,
+    });
+    const result = await local.charge({
+      amountMinor: 500,
+      currency: 'EUR',
+      token: 'pm_card_visa',
+      idempotencyKey: 'hold-api-url:pm_card_visa',
+      description: 'Local',
+    });
+    expect(result.status).toBe('succeeded');
+    expect(fake.requests.map((request) => request.idempotencyKey)).toEqual([
+      'hold-api-url:pm_card_visa',
+    ]);
   });
 });

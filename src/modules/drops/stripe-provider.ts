@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import {
+  type CardCollection,
   type ChargeRequest,
   type ChargeResult,
   type PaymentProvider,
@@ -9,11 +10,17 @@ import {
   UnknownPaymentMethodError,
 } from './payment-provider.js';
 
-/** Keys from the environment (STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). */
+/** Keys and addresses from the environment (STRIPE_*; see config.ts). */
 export interface StripeSettings {
   secretKey: string;
   /** Without it, webhooks are refused: nothing unsigned is ever trusted. */
   webhookSecret: string | undefined;
+  /** With `jsUrl`, shoppers' pages collect cards with Stripe.js; without, API-only checkout. */
+  publishableKey?: string | undefined;
+  /** Where pages load Stripe.js: https://js.stripe.com/v3/, or a local fake in tests. */
+  jsUrl?: string | undefined;
+  /** The Stripe API's origin when it is not api.stripe.com: a local fake, in tests only. */
+  apiUrl?: string | undefined;
 }
 
 /**
@@ -38,36 +45,68 @@ export function createStripeClient(secretKey: string, options: StripeClientOptio
   });
 }
 
+/** The client options that send calls to `apiUrl` (an origin) instead of api.stripe.com. */
+export function stripeApiAddress(apiUrl: string | undefined): StripeClientOptions {
+  if (!apiUrl) return {};
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return {
+    protocol,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : protocol === 'http' ? 80 : 443,
+  };
+}
+
 /**
- * Charges through Stripe PaymentIntents, created and confirmed in one call with the shopper's
- * PaymentMethod id as the token (`pm_card_visa` and friends work in test mode).
+ * Charges through Stripe PaymentIntents with the shopper's PaymentMethod id as the token
+ * (`pm_card_visa` and friends work in test mode), created and confirmed in one call.
  *
- * Live drops have no redirect step: a card that asks for 3-D Secure (`requires_action`) is
- * declined as `authentication_required` and its PaymentIntent cancelled, so the shopper can
- * retry with another card while the hold lasts.
+ * Cards that ask for 3-D Secure (strong customer authentication, the norm for European cards)
+ * use Stripe's manual confirmation flow: the first checkout answers `requires_action` with the
+ * PaymentIntent's client secret, the page runs `stripe.handleCardAction`, and the checkout sent
+ * again with the same token confirms that same PaymentIntent on the server. The idempotency
+ * key (hold + payment method) makes the second create call answer the first PaymentIntent,
+ * and a PaymentIntent succeeds at most once, so the card is charged once.
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
+  readonly cardCollection: CardCollection | undefined;
   private readonly stripe: Stripe;
 
-  constructor(client: string | Stripe) {
-    this.stripe = typeof client === 'string' ? createStripeClient(client) : client;
+  constructor(client: string | Stripe | StripeSettings, cardCollection?: CardCollection) {
+    if (typeof client === 'string') {
+      this.stripe = createStripeClient(client);
+    } else if (client instanceof Stripe) {
+      this.stripe = client;
+    } else {
+      this.stripe = createStripeClient(client.secretKey, stripeApiAddress(client.apiUrl));
+      if (client.publishableKey && client.jsUrl) {
+        cardCollection ??= { publishableKey: client.publishableKey, scriptUrl: client.jsUrl };
+      }
+    }
+    this.cardCollection = cardCollection;
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     let intent: Stripe.PaymentIntent;
     try {
-      intent = await this.stripe.paymentIntents.create(
+      const created = await this.stripe.paymentIntents.create(
         {
           amount: request.amountMinor,
           currency: request.currency.toLowerCase(),
           payment_method: request.token,
+          allowed_payment_method_types: ['card'],
+          // Manual: after 3-D Secure, this server confirms (and records the order at once)
+          // rather than the page, so no payment succeeds without its checkout seeing it.
+          confirmation_method: 'manual',
           confirm: true,
-          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          // The authentication runs in the page (handleCardAction): no redirect mid-drop.
+          use_stripe_sdk: true,
           description: request.description,
         },
         { idempotencyKey: request.idempotencyKey },
       );
+      intent = await this.continueAfterAction(created);
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError) {
         return { status: 'declined', reason: error.decline_code || error.code || 'card_declined' };
@@ -78,21 +117,46 @@ export class StripePaymentProvider implements PaymentProvider {
       case 'succeeded':
         return { status: 'succeeded', reference: intent.id };
       case 'requires_action':
-        await this.cancelQuietly(intent.id);
-        return { status: 'declined', reason: 'authentication_required' };
+        if (!intent.client_secret) break;
+        return { status: 'requires_action', clientSecret: intent.client_secret };
       case 'requires_payment_method': {
+        // Declined, or the shopper failed or abandoned the authentication.
         const failure = intent.last_payment_error;
         return {
           status: 'declined',
           reason: failure?.decline_code || failure?.code || 'card_declined',
         };
       }
-      default:
-        // processing, requires_capture, ...: not a state a confirmed card payment should end in.
-        throw new PaymentUnavailableError(
-          `The payment provider left the payment ${intent.status}`,
-          'provider_error',
-        );
+      case 'canceled':
+        return { status: 'declined', reason: 'payment_intent_canceled' };
+    }
+    // processing, requires_capture, ...: not a state a confirmed card payment should end in.
+    throw new PaymentUnavailableError(
+      `The payment provider left the payment ${intent.status}`,
+      'provider_error',
+    );
+  }
+
+  /**
+   * A create call that answered `requires_action` is either the first attempt or the replay
+   * of it (same idempotency key): Stripe's current state of the PaymentIntent decides. Once
+   * the shopper authenticated it waits in `requires_confirmation`, and is confirmed here.
+   */
+  private async continueAfterAction(intent: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+    if (intent.status !== 'requires_action') return intent;
+    const current = await this.stripe.paymentIntents.retrieve(intent.id);
+    if (current.status !== 'requires_confirmation') return current;
+    try {
+      return await this.stripe.paymentIntents.confirm(current.id);
+    } catch (error) {
+      // A concurrent retry confirmed it between the read and this call: its outcome stands.
+      if (
+        error instanceof Stripe.errors.StripeInvalidRequestError &&
+        error.code === 'payment_intent_unexpected_state'
+      ) {
+        return this.stripe.paymentIntents.retrieve(current.id);
+      }
+      throw error;
     }
   }
 
@@ -111,15 +175,6 @@ export class StripePaymentProvider implements PaymentProvider {
         return;
       }
       throw translateStripeError(error);
-    }
-  }
-
-  /** An unauthenticated intent can never capture money; cancelling only tidies the dashboard. */
-  private async cancelQuietly(paymentIntentId: string): Promise<void> {
-    try {
-      await this.stripe.paymentIntents.cancel(paymentIntentId);
-    } catch {
-      // Already cancelled by an earlier attempt, or Stripe is unreachable: either way harmless.
     }
   }
 }

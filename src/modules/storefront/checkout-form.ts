@@ -83,13 +83,27 @@ const inputs: Array<{ field: keyof CheckoutFields; type: string; autocomplete: s
   { field: 'country', type: 'text', autocomplete: 'country' },
 ];
 
+/**
+ * How the form takes payment: the sandbox's test-card picker, or a card typed into the payment
+ * provider's own fields (Stripe.js mounts them in `#card-element`; the page only ever gets a
+ * PaymentMethod id back).
+ */
+export type PaymentField = 'test_cards' | 'card';
+
+const cardField = html`<span class="label" id="card-label">Card</span><div id="card-element" class="card-field" role="group" aria-labelledby="card-label"></div><div class="err" id="card-errors" role="alert"></div>`;
+
 /** The form's fields, filled with what the shopper typed and each field's error. */
-export function checkoutFields(values: CheckoutFields = {}, errors: FieldErrors = {}): SafeHtml {
+export function checkoutFields(
+  values: CheckoutFields = {},
+  errors: FieldErrors = {},
+  payment: PaymentField = 'test_cards',
+): SafeHtml {
   const fields = inputs.map(({ field, type, autocomplete }) => {
     const id = `f-${field}`;
     const error = errors[field];
     return html`<label for="${id}">${labels[field]}</label><input id="${id}" name="${field}" type="${type}" autocomplete="${autocomplete}" required value="${values[field] ?? ''}"${field === 'country' ? html` maxlength="2" placeholder="FR"` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-err"` : ''}>${error ? html`<div class="err" id="${id}-err">${error}</div>` : ''}`;
   });
+  if (payment === 'card') return html`${fields}${cardField}`;
   const options = testCards.map(
     (card) =>
       html`<option value="${card.token}"${values.token === card.token ? ' selected' : ''}>${card.label}</option>`,

@@ -1,3 +1,4 @@
+import type { ShopperPaymentOptions } from '../drops/index.js';
 import { type CheckoutFields, checkoutFields, type FieldErrors } from './checkout-form.js';
 import { formatUtcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -29,6 +30,23 @@ function noticeBox(notice: Notice | undefined): SafeHtml {
   return html`<p class="${notice.tone}" role="${notice.tone === 'alert' ? 'alert' : 'status'}">${notice.text}</p>`;
 }
 
+/**
+ * True when the only way to pay is a card collected by the provider's script (Stripe.js):
+ * a page without JavaScript cannot take it, so these pages send the shopper to the full page
+ * instead of showing a form that cannot work. With the sandbox on, they keep its test cards.
+ */
+export function paysOnlyByCard(payment: ShopperPaymentOptions | undefined): boolean {
+  return payment !== undefined && !payment.testCards && payment.card !== null;
+}
+
+/** Where a no-JavaScript page sends the shopper to pay by card. */
+function cardPageNotice(link: string | null, action: string): SafeHtml {
+  const go = link
+    ? html`<a class="button" href="${link}">${action}</a>`
+    : html`<p>Open the offer's link from the stream again.</p>`;
+  return html`<section class="card" id="card-needs-script"><p>Paying by card needs the full page: it loads the secure card form from our payment provider, which needs JavaScript.</p>${go}</section>`;
+}
+
 export interface LiteOfferOptions {
   now: Date;
   shopperId: string;
@@ -36,13 +54,30 @@ export interface LiteOfferOptions {
   idempotencyKey: string;
   attribution: Attribution;
   notice?: Notice | undefined;
+  /** What checkout accepts; without it, the sandbox's test cards. */
+  payment?: ShopperPaymentOptions | undefined;
+}
+
+/** The full offer page's address with the stream link's attribution. */
+function fullPageLink(offerId: string, attribution: Attribution): string {
+  const query = new URLSearchParams();
+  if (attribution.code) query.set('code', attribution.code);
+  if (attribution.source) query.set('src', attribution.source);
+  if (attribution.market) query.set('market', attribution.market);
+  const text = query.toString();
+  return `/o/${offerId}${text ? `?${text}` : ''}`;
 }
 
 export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Page {
   const base = `/o/${offer.id}/lite`;
-  const claim = claimable(offer)
-    ? html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`
-    : html``;
+  const claim = !claimable(offer)
+    ? html``
+    : paysOnlyByCard(options.payment)
+      ? cardPageNotice(
+          fullPageLink(offer.id, options.attribution),
+          'Open the full page to claim and pay',
+        )
+      : html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`;
   const waitlist =
     offer.state === 'sold_out' && (offer.markets.length === 0 || offer.market !== null)
       ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
@@ -59,6 +94,7 @@ export interface LiteHoldOptions {
   values?: CheckoutFields;
   errors?: FieldErrors;
   notice?: Notice | undefined;
+  payment?: ShopperPaymentOptions | undefined;
 }
 
 /** Minutes left, said the way a page that cannot tick says it. */
@@ -75,8 +111,22 @@ export function liteHoldPage(options: LiteHoldOptions): Page {
   const summary = offer
     ? html`<h1>${offer.title}</h1><p class="price">${priceOf(offer)}</p>`
     : html`<h1>Checkout</h1>`;
-  const body = html`<main>${noticeBox(options.notice)}<section class="card">${summary}${holdDeadline(expiresAt, options.now)}</section><form class="card" method="post" action="/o/holds/${options.holdId}/lite/checkout">${hidden}${checkoutFields(options.values, options.errors)}<button type="submit">Pay now</button></form>${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</main>`;
+  const form = paysOnlyByCard(options.payment)
+    ? cardPageNotice(handOverLink(options), 'Pay on the full page')
+    : html`<form class="card" method="post" action="/o/holds/${options.holdId}/lite/checkout">${hidden}${checkoutFields(options.values, options.errors)}<button type="submit">Pay now</button></form>`;
+  const body = html`<main>${noticeBox(options.notice)}<section class="card">${summary}${holdDeadline(expiresAt, options.now)}</section>${form}${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</main>`;
   return { kind: 'lite', title: 'Checkout', body };
+}
+
+/**
+ * The full page for this hold: its script takes the hold over as its cart (`hold`, `until`).
+ * Without the offer, the shopper can only start again from the stream link.
+ */
+function handOverLink(options: LiteHoldOptions): string | null {
+  if (!options.offer) return null;
+  const query = new URLSearchParams({ hold: options.holdId });
+  if (options.expiresAt) query.set('until', options.expiresAt.toISOString());
+  return `/o/${options.offer.id}?${query}`;
 }
 
 export function liteConfirmationPage(orderId: string, offer: PublicOffer | undefined): Page {

@@ -10,6 +10,7 @@ import {
   liteNotFoundPage,
   liteOfferPage,
   type Notice,
+  paysOnlyByCard,
 } from './lite-pages.js';
 import type { Attribution, PublicOffer } from './offer-view.js';
 import { sendPage } from './page-shell.js';
@@ -76,6 +77,7 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
       idempotencyKey: newId(),
       attribution,
       notice,
+      payment: shopper.paymentOptions(),
     });
     return sendPage(reply, page, status);
   };
@@ -143,6 +145,7 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
       now: clock.now(),
       offer: await findOffer(query.offer),
       expiresAt: dateFrom(query.until),
+      payment: shopper.paymentOptions(),
     });
     return sendPage(reply, page);
   });
@@ -167,9 +170,18 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
           values,
           errors,
           notice,
+          payment,
         });
         return sendPage(reply, page, status);
       };
+      const payment = shopper.paymentOptions();
+      if (paysOnlyByCard(payment)) {
+        // No card can be typed here: the page itself says where to pay.
+        return holdPage(400, {
+          tone: 'alert',
+          text: 'Nothing was charged: paying by card needs the full page.',
+        });
+      }
       const parsed = parseCheckoutForm(fields);
       if (!parsed.ok) {
         return holdPage(

@@ -107,6 +107,53 @@ describe('the offer page', () => {
     expect(contentSecurityPolicy('offer')).toContain("script-src 'self'");
   });
 
+  it('pays by card through Stripe.js when a provider collects cards, and lets only Stripe in', () => {
+    const payment = {
+      testCards: false,
+      card: {
+        provider: 'stripe',
+        publishableKey: 'pk_test_page',
+        scriptUrl: 'https://js.stripe.com/v3/',
+      },
+    };
+    const page = offerPage(anOffer(), { ...pageOptions, shop: 'shop-1', payment });
+    const markup = renderPage(page);
+    expect(markup).toContain(
+      '<script src="https://js.stripe.com/v3/" id="payment-js" async></script>',
+    );
+    expect(markup).toContain('data-card-provider="stripe" data-card-key="pk_test_page"');
+    expect(markup).toContain('<div id="card-element"');
+    expect(markup).not.toContain('Test card');
+    expect(markup).not.toContain('Save my details');
+    expect(contentSecurityPolicy('offer', page.paymentScript).split('; ')).toEqual([
+      "default-src 'none'",
+      expect.stringMatching(/^style-src 'sha256-[^ ]+'$/),
+      "img-src 'self' data:",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "script-src 'self' https://js.stripe.com",
+      "connect-src 'self' https://api.stripe.com",
+      'frame-src https://js.stripe.com https://hooks.stripe.com',
+      "worker-src 'self'",
+      "manifest-src 'self'",
+      "frame-ancestors 'none'",
+    ]);
+  });
+
+  it('keeps the test-card picker and Stripe out of the policy on a sandbox-only page', () => {
+    const page = offerPage(anOffer(), {
+      ...pageOptions,
+      shop: 'shop-1',
+      payment: { testCards: true, card: null },
+    });
+    const markup = renderPage(page);
+    expect(page.paymentScript).toBeUndefined();
+    expect(markup).toContain('<option value="pm_card_visa">Test card: Visa (pays)</option>');
+    expect(markup).toContain('Save my details for one-click checkout next time');
+    expect(markup).not.toContain('stripe');
+    expect(contentSecurityPolicy('offer')).not.toMatch(/stripe|frame-src/);
+  });
+
   it('disables Claim and offers the waitlist when sold out', () => {
     const markup = renderPage(offerPage(anOffer({ state: 'sold_out', stockLeft: 0 }), pageOptions));
     expect(markup).toContain('id="claim-button" disabled');

@@ -1,3 +1,4 @@
+import type { ShopperPaymentOptions } from '../drops/index.js';
 import { checkoutFields } from './checkout-form.js';
 import { html } from './html.js';
 import {
@@ -27,7 +28,11 @@ export interface OfferPageOptions {
    * checkout under it, so another shop's page never sends it. Without it, no one-click.
    */
   shop?: string | undefined;
+  /** What checkout accepts; without it, the sandbox's test cards. */
+  payment?: ShopperPaymentOptions | undefined;
 }
+
+const testCardsOnly: ShopperPaymentOptions = { testCards: true, card: null };
 
 /**
  * One-click checkout for a shopper with saved details: shown by the script once the profile
@@ -46,10 +51,22 @@ const saveProfileField = html`<label for="f-save" id="save-profile" hidden><inpu
 export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
   const base = `/o/${offer.id}`;
   const canClaim = claimable(offer);
-  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}" data-shop="${options.shop ?? ''}">${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
+  // A real card goes through the provider's own fields whenever a provider can collect one;
+  // the test-card picker is for shops that run on the sandbox alone.
+  const card = (options.payment ?? testCardsOnly).card;
+  const cardData = card
+    ? html` data-card-provider="${card.provider}" data-card-key="${card.publishableKey}"`
+    : '';
+  // The one-click profile keeps a payment method the provider charges again later: a card
+  // from Stripe.js cannot be kept that way yet (it would need a Stripe Customer), so a page
+  // that pays by card does not offer to save.
+  const checkoutForm = card
+    ? html`${checkoutFields({}, {}, 'card')}`
+    : html`${checkoutFields()}${saveProfileField}`;
+  const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}" data-shop="${options.shop ?? ''}"${cardData}>${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
 <form class="card" id="claim-form" method="post" action="${base}/lite/claim"${offer.markets.length > 0 && offer.market === null ? ' hidden' : ''}><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select>${oneClickBlock}<button type="submit" id="claim-button"${canClaim ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>
 <form class="card" id="waitlist" method="post" action="${base}/lite/waitlist"${offer.state === 'sold_out' ? '' : ' hidden'}><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Sold out for now. Units that are not paid for come back: join the waitlist to get the next one.</p><button type="submit" id="waitlist-button">Join the waitlist</button></form>${fallbackCard(offer)}
-<section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutFields()}${saveProfileField}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
+<section class="card" id="hold" hidden><p>Reserved for you: <strong id="hold-countdown">--:--</strong> left to pay.</p><form id="checkout-form" novalidate>${checkoutForm}<button type="submit" id="pay-button">Pay</button></form><button type="button" class="secondary" id="release-button">Give it back</button></section>
 <section class="card" id="confirmation" hidden><div class="ok"><h2>Order confirmed</h2><p>Order <strong id="order-id"></strong>. A receipt goes to <span id="order-email"></span>.</p></div><button type="button" class="secondary" id="done-button">Done</button></section>
 <p class="muted"><a href="${base}/lite">Slow connection? Use the simple checkout</a></p></main>`;
   return {
@@ -57,6 +74,7 @@ export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
     title: `${offer.title} · ${stateLabels[offer.state]}`,
     body,
     scripts: [options.script],
+    paymentScript: card?.scriptUrl,
   };
 }
 

@@ -51,6 +51,7 @@ function registerOfferPages(app: FastifyInstance, services: Services): void {
       attribution,
       script: assets.url('offer.js'),
       shop: await services.shopper.shopKeyOf(offer.id),
+      payment: services.shopper.paymentOptions(),
     });
     return sendPage(reply, page);
   });

@@ -3,6 +3,9 @@
 // a claim's Idempotency-Key is kept until the server answers, so a retry never holds twice.
 // A shopper who saved their details gets a one-click "Buy now": the profile token is kept per
 // shop (data-shop), so another shop's page never sends it.
+// With a card provider (data-card-provider, Stripe), the card is typed into Stripe.js's own
+// fields and only a PaymentMethod id reaches the server; a card that asks for 3-D Secure is
+// authenticated in the page (handleCardAction) and the same payment is then confirmed.
 (() => {
   const root = document.getElementById('offer');
   if (!root) return;
@@ -15,7 +18,11 @@
   const $ = (id) => document.getElementById(id);
   const cartKey = `mydrop.cart.${offerId}`;
   const pendingKey = `mydrop.claim.${offerId}`;
-  const fieldNames = ['email', 'name', 'line1', 'city', 'postalCode', 'country', 'token'];
+  const cardProvider = root.dataset.cardProvider || '';
+  const cardKey = root.dataset.cardKey || '';
+  // The test-card picker exists only on pages without a card provider.
+  const fieldNames = ['email', 'name', 'line1', 'city', 'postalCode', 'country'];
+  if (!cardProvider) fieldNames.push('token');
   const shop = root.dataset.shop || '';
   const profileKey = shop ? `mydrop.profile.${shop}` : '';
   const stateLabels = {
@@ -62,6 +69,12 @@
   let profile = null;
   // The shopper chose to type other details on this visit.
   let useDetails = false;
+  // Stripe.js and its mounted card field, once the script has loaded.
+  let stripe = null;
+  let card = null;
+  // The PaymentMethod made from the card as typed: paying again after a lost answer sends the
+  // same one (the same attempt); editing the card makes a new one.
+  let cardPaymentMethod = null;
 
   function notify(text, tone) {
     const box = $('notice');
@@ -99,7 +112,7 @@
       $('buy-now').textContent = `Buy now as ${who.name} · ${who.paymentLabel}`;
       $('one-click-ships').textContent = `Ships to ${who.city}, ${who.country}`;
     }
-    $('save-profile').hidden = !profileKey;
+    if ($('save-profile')) $('save-profile').hidden = !profileKey;
     $('waitlist').hidden =
       holding || done || needsMarket || !(state === 'sold_out' || soldOutForMe);
     if (done) {
@@ -236,7 +249,7 @@
 
   function readFields() {
     const fields = {};
-    for (const name of fieldNames) fields[name] = $(`f-${name}`).value.trim();
+    for (const name of fieldNames) fields[name] = $(`f-${name}`)?.value.trim() ?? '';
     return fields;
   }
 
@@ -262,8 +275,87 @@
       },
       payment: { provider: 'sandbox', token: f.token },
     };
-    if (profileKey && $('f-save').checked) payload.saveProfile = true;
+    if (cardProvider) {
+      const token = await cardToken(f);
+      if (!token) return;
+      payload.payment = { provider: cardProvider, token };
+    }
+    if (profileKey && $('f-save')?.checked) payload.saveProfile = true;
     await pay(payload, f.email);
+  }
+
+  function showCardError(text) {
+    const box = $('card-errors');
+    if (box) box.textContent = text || '';
+  }
+
+  /** Mounts Stripe's card field once Stripe.js has loaded; the page never sees the number. */
+  function setUpCard() {
+    if (!cardProvider || card || typeof window.Stripe !== 'function') return;
+    stripe = window.Stripe(cardKey);
+    card = stripe.elements().create('card', { hidePostalCode: true });
+    card.mount('#card-element');
+    card.on('change', (event) => {
+      cardPaymentMethod = null;
+      showCardError(event?.error ? event.error.message : '');
+    });
+  }
+
+  /** The PaymentMethod id for the typed card, or null with the reason shown. */
+  async function cardToken(f) {
+    if (!card) {
+      notify('The card form has not loaded yet. Check your connection; your hold is kept.');
+      return null;
+    }
+    if (cardPaymentMethod) return cardPaymentMethod;
+    $('pay-button').disabled = true;
+    notify('Checking your card…', 'ok');
+    const result = await stripe
+      .createPaymentMethod({
+        type: 'card',
+        card,
+        billing_details: {
+          name: f.name,
+          email: f.email,
+          address: {
+            line1: f.line1,
+            city: f.city,
+            postal_code: f.postalCode,
+            country: f.country.toUpperCase(),
+          },
+        },
+      })
+      .catch(() => ({ error: { message: 'No connection to the card service' } }));
+    $('pay-button').disabled = false;
+    if (result.error || !result.paymentMethod) {
+      const message = result.error?.message || 'Your card could not be read';
+      showCardError(message);
+      notify(`${message}. Your hold is kept.`);
+      return null;
+    }
+    cardPaymentMethod = result.paymentMethod.id;
+    return cardPaymentMethod;
+  }
+
+  /**
+   * The card issuer asked the shopper to confirm (3-D Secure): Stripe.js shows the bank's
+   * challenge, then the same checkout is sent again and the server confirms the payment.
+   */
+  async function authenticate(payload, email, clientSecret, actions) {
+    notify('Your bank asks you to confirm this payment…', 'ok');
+    $('pay-button').disabled = true;
+    const result = await stripe
+      .handleCardAction(clientSecret)
+      .catch(() => ({ error: { message: 'No connection to the card service' } }));
+    $('pay-button').disabled = false;
+    if (result.error) {
+      cardPaymentMethod = null;
+      notify(
+        `${result.error.message || 'The payment was not confirmed'}. Nothing was charged and your hold is kept: try again or use another card.`,
+      );
+      return;
+    }
+    await pay(payload, email, actions + 1);
   }
 
   /**
@@ -271,7 +363,7 @@
    * arrives: tapping Pay again after a lost answer is a retry and gets the first answer (the
    * same order, or the same decline); a changed body (another card) is a new attempt.
    */
-  async function pay(payload, email) {
+  async function pay(payload, email, actions = 0) {
     const current = cart();
     if (!current?.holdId) return;
     const body = JSON.stringify(payload);
@@ -302,11 +394,20 @@
     }
     const latest = cart();
     if (latest?.pay) store.set(cartKey, { ...latest, pay: undefined });
+    // Answered: another tap is another attempt, with a fresh PaymentMethod from the card.
+    cardPaymentMethod = null;
     render();
     const error = answer.error || {};
     if (status === 410 || status === 404) {
       endCart(error.message || 'Your hold ran out; claim again.');
       return;
+    }
+    if (error.code === 'payment_requires_action' && stripe && error.details?.clientSecret) {
+      // The cart's key was dropped above: the checkout after the challenge is a new request.
+      if (actions < 2) {
+        await authenticate(payload, email, error.details.clientSecret, actions);
+        return;
+      }
     }
     if (payload.profile) {
       // The hold stays: the shopper can pay with typed details in the form now shown.
@@ -425,6 +526,33 @@
   $('release-button').addEventListener('click', release);
   $('done-button').addEventListener('click', () => endCart(''));
 
+  // A hold handed over by the simple page (which cannot collect a card) becomes this page's
+  // cart, unless the shopper already holds one here.
+  const handover = new URLSearchParams(location.search);
+  const handedHold = handover.get('hold');
+  const handedUntil = handover.get('until');
+  if (handedHold) {
+    // Only a hold id (a UUID) goes into the checkout URL, never a path.
+    const isHoldId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(
+      handedHold,
+    );
+    if (isHoldId && !cart()?.holdId && handedUntil && !Number.isNaN(Date.parse(handedUntil))) {
+      store.set(cartKey, { holdId: handedHold, expiresAt: handedUntil, fields: {} });
+    }
+    handover.delete('hold');
+    handover.delete('until');
+    const rest = handover.toString();
+    history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}`);
+  }
+
+  if (cardProvider) {
+    const script = $('payment-js');
+    setUpCard();
+    script?.addEventListener('load', setUpCard);
+    script?.addEventListener('error', () =>
+      showCardError('The card form could not load. Check your connection and reload the page.'),
+    );
+  }
   fillFields(cart()?.fields);
   if (store.get(pendingKey)) {
     notify(

@@ -3,12 +3,7 @@
  * the tax a US-style region adds on top of the offer price, through the sandbox provider and
  * through the Stripe adapter (pointed at a local fake of api.stripe.com).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
-import { createLogger } from '../../src/lib/logger.js';
 import {
   createStripeClient,
   type PaymentProvider,
@@ -20,14 +15,13 @@ import {
   type ChargeResult,
   PaymentUnavailableError,
 } from '../../src/modules/drops/payment-provider.js';
-import { createServices } from '../../src/services.js';
 import { claim, liveOffer, shopperDetails } from '../support/drops.js';
+import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js';
 import {
+  createTestContext,
   type SeededOrganization,
   seedOrganization,
   type TestContext,
-  testPasswordCost,
-  testSecret,
 } from '../support/test-app.js';
 
 /** The sandbox, remembering each refund; `failRefunds` makes it fail as a provider outage does. */
@@ -49,81 +43,9 @@ class RecordingSandbox implements PaymentProvider {
   }
 }
 
-/** Answers PaymentIntents and refunds like Stripe on 127.0.0.1, recording each refund asked. */
-async function startFakeStripe(): Promise<{
-  server: Server;
-  port: number;
-  refunds: Array<Record<string, string>>;
-}> {
-  const refunds: Array<Record<string, string>> = [];
-  let intents = 0;
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      const params = Object.fromEntries(new URLSearchParams(body));
-      response.writeHead(200, { 'content-type': 'application/json' });
-      if (request.url === '/v1/refunds') {
-        refunds.push(params);
-        response.end(
-          JSON.stringify({ id: `re_${refunds.length}`, object: 'refund', status: 'succeeded' }),
-        );
-        return;
-      }
-      intents += 1;
-      response.end(
-        JSON.stringify({
-          id: `pi_refunds_${intents}`,
-          object: 'payment_intent',
-          status: 'succeeded',
-          amount: Number(params.amount),
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as AddressInfo).port, refunds };
-}
-
-async function createContext(paymentProviders: Record<string, PaymentProvider>) {
-  const database = await openDatabase({});
-  await migrateToLatest(database.db);
-  const services = createServices({
-    db: database.db,
-    clock: { now: () => new Date() },
-    secret: testSecret,
-    passwordCost: testPasswordCost,
-    paymentProviders,
-  });
-  await services.offerStore.recover();
-  const app = await buildApp({
-    services,
-    logger: createLogger('silent'),
-    baseUrl: 'http://localhost:3000',
-    trustProxy: false,
-    pingDatabase: database.ping,
-    version: 'test',
-  });
-  await app.ready();
-  const context: TestContext = {
-    app,
-    services,
-    database,
-    async close() {
-      await app.close();
-      await services.offerStore.stop();
-      await services.scheduler.stop();
-      await database.close();
-    },
-  };
-  return context;
-}
-
 describe('refunds of cancelled and returned orders', () => {
   const sandbox = new RecordingSandbox();
-  let fake: Awaited<ReturnType<typeof startFakeStripe>>;
+  let fake: FakeStripe;
   let context: TestContext;
   let acme: SeededOrganization;
   let offerId: string;
@@ -136,9 +58,8 @@ describe('refunds of cancelled and returned orders', () => {
       protocol: 'http',
       maxNetworkRetries: 0,
     });
-    context = await createContext({
-      sandbox,
-      stripe: new StripePaymentProvider(stripeClient),
+    context = await createTestContext({
+      paymentProviders: { sandbox, stripe: new StripePaymentProvider(stripeClient) },
     });
     acme = await seedOrganization(context, 'Acme');
     // Prices exclude tax in the US region: 8% goes on top of the 19.00 offer price.
@@ -169,13 +90,12 @@ describe('refunds of cancelled and returned orders', () => {
   });
   afterAll(async () => {
     await context.close();
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await fake.close();
   });
   beforeEach(() => {
     sandbox.refunds.length = 0;
     sandbox.failRefunds = false;
-    fake.refunds.length = 0;
+    fake.requests.length = 0;
   });
 
   async function buy(
@@ -269,8 +189,9 @@ describe('refunds of cancelled and returned orders', () => {
     const order = await buy('seattle', 'US', 'stripe');
     expect(order).toMatchObject({ paymentProvider: 'stripe', totalMinor: 2052 });
     expect((await end(order.id, 'cancel')).statusCode).toBe(200);
-    expect(fake.refunds).toEqual([
-      { payment_intent: expect.stringMatching(/^pi_refunds_/), amount: '2052' },
+    const refunds = fake.requests.filter((request) => request.path === '/v1/refunds');
+    expect(refunds.map((request) => request.params)).toEqual([
+      { payment_intent: expect.stringMatching(/^pi_fake_/), amount: '2052' },
     ]);
   });
 });

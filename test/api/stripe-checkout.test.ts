@@ -6,31 +6,22 @@
  * shopper to the full page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { createLogger } from '../../src/lib/logger.js';
-import { createServices } from '../../src/services.js';
 import { claim, liveOffer, shopperDetails } from '../support/drops.js';
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js';
 import {
+  createTestContext,
   type SeededOrganization,
   seedOrganization,
   type TestContext,
-  testPasswordCost,
-  testSecret,
 } from '../support/test-app.js';
 
 const clock = new ManualClock('2026-11-22T18:00:00Z');
 
-async function createStripeOnlyContext(fake: FakeStripe): Promise<TestContext> {
-  const database = await openDatabase({});
-  await migrateToLatest(database.db);
-  const services = createServices({
-    db: database.db,
+/** Stripe alone, wired from settings as `mydrop start` wires it, the sandbox off. */
+function createStripeOnlyContext(fake: FakeStripe): Promise<TestContext> {
+  return createTestContext({
     clock,
-    secret: testSecret,
-    passwordCost: testPasswordCost,
     sandboxPayments: false,
     stripe: {
       secretKey: 'sk_test_fake',
@@ -40,26 +31,6 @@ async function createStripeOnlyContext(fake: FakeStripe): Promise<TestContext> {
       apiUrl: fake.url,
     },
   });
-  await services.offerStore.recover();
-  const app = await buildApp({
-    services,
-    logger: createLogger('silent'),
-    baseUrl: 'http://localhost:3000',
-    trustProxy: false,
-    pingDatabase: database.ping,
-    version: 'test',
-  });
-  await app.ready();
-  return {
-    app,
-    services,
-    database,
-    async close() {
-      await app.close();
-      await services.offerStore.stop();
-      await database.close();
-    },
-  };
 }
 
 describe('checkout through Stripe only', () => {

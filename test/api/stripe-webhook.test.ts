@@ -1,8 +1,6 @@
 import { Writable } from 'node:stream';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase } from '../../src/db/database.js';
-import { buildApp } from '../../src/http/app.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import {
@@ -10,7 +8,6 @@ import {
   SandboxPaymentProvider,
   StripePaymentProvider,
 } from '../../src/modules/drops/index.js';
-import { createServices } from '../../src/services.js';
 import { claim, liveOffer, shopperDetails } from '../support/drops.js';
 import { type FakeStripe, startFakeStripe } from '../support/fake-stripe.js';
 import {
@@ -18,57 +15,28 @@ import {
   type SeededOrganization,
   seedOrganization,
   type TestContext,
-  testPasswordCost,
-  testSecret,
 } from '../support/test-app.js';
 
 const webhookSecret = 'whsec_test_0123456789abcdef';
 const clock = new ManualClock('2026-11-22T18:00:00Z');
 const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 
-/** Like createTestContext, with Stripe configured and its client pointed at the fake. */
-async function createStripeTestContext(
-  stripePort: number,
-  logSink: Writable,
-): Promise<TestContext> {
-  const database = await openDatabase({});
-  await migrateToLatest(database.db);
+/** Stripe configured, its client pointed at the fake, logs to `logSink`. */
+function createStripeTestContext(stripePort: number, logSink: Writable): Promise<TestContext> {
   const client = createStripeClient('sk_test_fake', {
     host: '127.0.0.1',
     port: stripePort,
     protocol: 'http',
   });
-  const services = createServices({
-    db: database.db,
+  return createTestContext({
     clock,
-    secret: testSecret,
-    passwordCost: testPasswordCost,
+    logger: createLogger('info', logSink),
     stripe: { secretKey: 'sk_test_fake', webhookSecret },
     paymentProviders: {
       sandbox: new SandboxPaymentProvider(),
       stripe: new StripePaymentProvider(client),
     },
   });
-  await services.offerStore.recover();
-  const app = await buildApp({
-    services,
-    logger: createLogger('info', logSink),
-    baseUrl: 'http://localhost:3000',
-    trustProxy: false,
-    pingDatabase: database.ping,
-    version: 'test',
-  });
-  await app.ready();
-  return {
-    app,
-    services,
-    database,
-    async close() {
-      await app.close();
-      await services.offerStore.stop();
-      await database.close();
-    },
-  };
 }
 
 function stripeEvent(type: string, object: Record<string, unknown>): string {

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/http/app.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/lib/logger.js';
 import type { Role } from '../../src/modules/access/index.js';
+import type { PaymentProvider, StripeSettings } from '../../src/modules/drops/index.js';
 import type { LoginLimits } from '../../src/modules/identity/index.js';
 import type { MailSettings } from '../../src/modules/notifications/index.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -28,6 +29,10 @@ export async function createTestContext(
     loginLimits?: LoginLimits;
     logger?: ReturnType<typeof createLogger>;
     sandboxPayments?: boolean;
+    /** Replaces the providers the settings would make (a recording sandbox, say). */
+    paymentProviders?: Record<string, PaymentProvider>;
+    /** Stripe as `mydrop start` wires it from STRIPE_* (a local fake's address in tests). */
+    stripe?: StripeSettings;
     mail?: MailSettings;
     /** The drop benchmark's results file the Benchmarks API reads. */
     dropBenchResults?: string;
@@ -42,6 +47,8 @@ export async function createTestContext(
     passwordCost: testPasswordCost,
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     ...(options.sandboxPayments === undefined ? {} : { sandboxPayments: options.sandboxPayments }),
+    ...(options.paymentProviders ? { paymentProviders: options.paymentProviders } : {}),
+    ...(options.stripe ? { stripe: options.stripe } : {}),
     mail: options.mail,
     dropBenchResults: options.dropBenchResults,
   });

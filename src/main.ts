@@ -63,6 +63,7 @@ export async function startMydrop(
   // Books of armed and live offers come back before the first request: holds, sales, expiries.
   await services.offerStore.recover();
   services.offerStore.start();
+  await services.offers.scheduleWindowCloses();
   const reserveSweeper = setInterval(() => {
     services.offers.releaseExpiredReserves().catch((error: unknown) => {
       logger.error({ err: error }, 'returning expired reserves failed');

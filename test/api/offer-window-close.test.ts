@@ -198,6 +198,28 @@ describe('a time-limited bundle whose window ends', () => {
     expect(response.json().error.message).toMatch(/endsAt: .*endsWithStream/);
   });
 
+  it('gets its close scheduled at start-up when it was armed without a job', async () => {
+    const offerId = await armedBundle(4);
+    // As armed by a version that wrote no window job.
+    await context.database.db
+      .deleteFrom('scheduledJobs')
+      .where('key', '=', `offer-window:${offerId}`)
+      .execute();
+    expect(await context.services.offers.scheduleWindowCloses()).toBeGreaterThanOrEqual(1);
+    const job = await context.database.db
+      .selectFrom('scheduledJobs')
+      .select(['kind', 'runAt', 'status'])
+      .where('key', '=', `offer-window:${offerId}`)
+      .executeTakeFirst();
+    const endsAt = (await send('GET', `/api/v1/offers/${offerId}`)).json().endsAt;
+    expect(job).toEqual({ kind: 'offer.window_ended', runAt: new Date(endsAt), status: 'pending' });
+
+    clock.advance(61 * minuteMs);
+    await context.services.scheduler.runDue();
+    expect((await send('GET', `/api/v1/offers/${offerId}`)).json().status).toBe('closed');
+    expect(await stockOnHand()).toEqual({ serum: 40, mask: 30 });
+  });
+
   it('closes after a restart, from the job written when it was armed', async () => {
     // The last test: the first process's store stops here, as in a crash.
     const offerId = await armedBundle(5, false);

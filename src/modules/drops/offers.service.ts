@@ -4,38 +4,15 @@ import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { JobHandlerRegistry, JobScheduler } from '../notifications/index.js';
-import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
-import { bookedStatuses } from './embedded-offer-store.js';
-import { defaultMarketLowStockThreshold } from './market-threshold.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { OfferStatus } from './offer-book.js';
 import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
+import { type ArmInput, OfferReserves } from './offer-reserves.js';
 import type { OfferStore } from './offer-store.js';
 import { validateOfferInput } from './offer-validation.js';
+import { OfferWindows } from './offer-windows.js';
 
 export type { ComponentInventory, Offer, OfferInput } from './offer-model.js';
-
-/** One market's share when arming per market. */
-export interface MarketReserveInput {
-  market: string;
-  units: number;
-  /** Who answers for this market's units; the person arming when absent. */
-  ownerId?: string | undefined;
-  /** After this, the market's unused units go back to the catalog; never when null. */
-  reserveTtlSeconds?: number | null | undefined;
-  /**
-   * Available units at or below which the market's owner is told it runs low; below `units`.
-   * When absent, the offer's threshold scaled to the market's share (market-threshold.ts).
-   */
-  lowStockThreshold?: number | undefined;
-}
-
-export interface ArmInput {
-  /** Offer units to reserve; with markets, their sum (it may then be left out). */
-  units?: number | undefined;
-  /** Applies to the whole reserve until the offer goes live. */
-  reserveTtlSeconds: number | null;
-  markets?: MarketReserveInput[] | undefined;
-}
 
 export interface OffersDeps {
   repository: DropsRepository;
@@ -46,10 +23,6 @@ export interface OffersDeps {
   scheduler: JobScheduler;
 }
 
-/** The job that closes an armed offer when its window (`endsAt`) ends. */
-export const offerWindowJobKind = 'offer.window_ended';
-const offerWindowJobKey = (offerId: string) => `offer-window:${offerId}`;
-
 const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'closed'];
 
 /**
@@ -58,14 +31,22 @@ const frozenStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused', 'clos
  * reserve out of the catalog's stock; closing returns what was not sold.
  */
 export class OffersService {
-  constructor(private readonly deps: OffersDeps) {}
+  private readonly reserves: OfferReserves;
+  private readonly windows: OfferWindows;
+
+  constructor(private readonly deps: OffersDeps) {
+    this.reserves = new OfferReserves(deps);
+    this.windows = new OfferWindows({ ...deps, reserves: this.reserves });
+  }
 
   /** Registers what runs the offers' jobs; once, at start-up. */
   registerJobs(registry: JobHandlerRegistry): void {
-    registry.handle(offerWindowJobKind, async (job) => {
-      const offerId = job.payload.offerId;
-      if (typeof offerId === 'string') await this.closeEndedWindow(job.organizationId, offerId);
-    });
+    this.windows.registerJobs(registry);
+  }
+
+  /** At start-up: every armed offer with a window has its close scheduled. */
+  scheduleWindowCloses(): Promise<number> {
+    return this.windows.scheduleMissing();
   }
 
   async create(actor: Actor, input: OfferInput): Promise<Offer> {
@@ -180,7 +161,7 @@ export class OffersService {
    */
   async arm(actor: Actor, offerId: string, input: ArmInput): Promise<Offer> {
     requirePermission(actor, 'inventory.manage');
-    const { units, shares: given } = await this.reserveToArm(actor, input);
+    const plan = await this.reserves.plan(actor, input);
     const row = await this.findRow(actor, offerId);
     if (row.status !== 'approved') throw this.wrongStatus(row, 'arm', ['approved']);
     if (row.approvedTermsHash !== row.termsHash) {
@@ -188,144 +169,9 @@ export class OffersService {
         rule: 'terms_changed',
       });
     }
-    const components = await this.deps.repository.listComponents(actor.organizationId, [offerId]);
-    const now = this.deps.clock.now();
-    if (row.endsAt) {
-      // Units reserved now would only go back at once.
-      if (row.endsAt <= now) {
-        throw new AppError(
-          'conflict',
-          `The offer's window ended at ${row.endsAt.toISOString()}: there is nothing to arm`,
-          { rule: 'window_ended', endsAt: row.endsAt.toISOString() },
-        );
-      }
-      // Before the reserve, so no armed offer is left without its job; the job does nothing
-      // if arming fails. The window is frozen from approval on, so the job never moves.
-      await this.deps.scheduler.schedule({
-        organizationId: actor.organizationId,
-        kind: offerWindowJobKind,
-        key: offerWindowJobKey(offerId),
-        runAt: row.endsAt,
-        payload: { offerId },
-      });
-    }
-    const shares = given.map((share) => ({
-      ...share,
-      lowStockThreshold:
-        share.lowStockThreshold ??
-        defaultMarketLowStockThreshold(row.lowStockThreshold, share.units, units),
-    }));
-    try {
-      const armed = await this.deps.repository.reserveStock(
-        actor.organizationId,
-        offerId,
-        components.map((component) => ({
-          skuId: component.skuId,
-          units: component.quantity * units,
-        })),
-        {
-          status: 'armed',
-          reservedUnits: units,
-          reserveOwnerId: actor.userId,
-          reserveExpiresAt: input.reserveTtlSeconds
-            ? new Date(now.getTime() + input.reserveTtlSeconds * 1000)
-            : null,
-          armedAt: now,
-          updatedAt: now,
-        },
-        shares.map((share) => ({
-          organizationId: actor.organizationId,
-          offerId,
-          market: share.market,
-          reservedUnits: share.units,
-          ownerId: share.ownerId,
-          expiresAt: share.reserveTtlSeconds
-            ? new Date(now.getTime() + share.reserveTtlSeconds * 1000)
-            : null,
-          lowStockThreshold: share.lowStockThreshold,
-        })),
-      );
-      if (armed) await this.deps.store.open(armed);
-    } catch (error) {
-      if (error instanceof StockShortError) {
-        throw new AppError('conflict', `Not enough stock on hand to reserve ${units} units`, {
-          rule: 'insufficient_stock',
-          skuId: error.skuId,
-        });
-      }
-      throw error;
-    }
-    if (shares.length > 0) {
-      await this.recordOfferEvent(actor, 'offer.armed_by_market', offerId, {
-        units,
-        markets: shares.map((share) => ({
-          market: share.market,
-          units: share.units,
-          ownerId: share.ownerId,
-          reserveTtlSeconds: share.reserveTtlSeconds ?? null,
-          lowStockThreshold: share.lowStockThreshold,
-        })),
-      });
-    }
+    await this.windows.scheduleClose(row);
+    await this.reserves.reserve(actor, row, plan);
     return this.get(actor, offerId);
-  }
-
-  /** The units to arm and the markets' shares, each with its owner, checked. */
-  private async reserveToArm(
-    actor: Actor,
-    input: ArmInput,
-  ): Promise<{ units: number; shares: Array<MarketReserveInput & { ownerId: string }> }> {
-    const markets = input.markets ?? [];
-    if (markets.length === 0) {
-      if (input.units === undefined) {
-        throw new AppError('invalid', 'units: is required', { field: 'units' });
-      }
-      return { units: input.units, shares: [] };
-    }
-    const seen = new Set<string>();
-    for (const [index, share] of markets.entries()) {
-      if (seen.has(share.market)) {
-        throw new AppError('invalid', `markets.${index}.market: ${share.market} is listed twice`, {
-          field: `markets.${index}.market`,
-        });
-      }
-      seen.add(share.market);
-      // At or above its units the market would be "low" before its first sale.
-      if (share.lowStockThreshold !== undefined && share.lowStockThreshold >= share.units) {
-        const field = `markets.${index}.lowStockThreshold`;
-        throw new AppError(
-          'invalid',
-          `${field}: must be less than the market's units (${share.units})`,
-          { field },
-        );
-      }
-    }
-    const sum = markets.reduce((total, share) => total + share.units, 0);
-    if (input.units !== undefined && input.units !== sum) {
-      throw new AppError(
-        'invalid',
-        `units: must equal the sum of the markets' units (${sum}), or be left out`,
-        { field: 'units' },
-      );
-    }
-    const owners = [...new Set(markets.flatMap((share) => (share.ownerId ? [share.ownerId] : [])))];
-    const members = await this.deps.repository.findMembers(actor.organizationId, owners);
-    const shares = markets.map((share, index) => {
-      const ownerId = share.ownerId ?? actor.userId;
-      const field = `markets.${index}.ownerId`;
-      if (ownerId === null) {
-        throw new AppError('invalid', `${field}: is required when an API token arms the offer`, {
-          field,
-        });
-      }
-      if (share.ownerId && !members.has(share.ownerId)) {
-        throw new AppError('invalid', `${field}: ${ownerId} is not a member of this organisation`, {
-          field,
-        });
-      }
-      return { ...share, ownerId };
-    });
-    return { units: sum, shares };
   }
 
   async goLive(actor: Actor, offerId: string): Promise<Offer> {
@@ -349,7 +195,7 @@ export class OffersService {
     requirePermission(actor, 'offers.kill');
     const row = await this.findRow(actor, offerId);
     if (row.status === 'closed') return this.get(actor, offerId);
-    const unsold = await this.closeRow(row);
+    const unsold = await this.reserves.returnOnClose(row);
     await this.recordOfferEvent(
       actor,
       'offer.closed',
@@ -360,134 +206,24 @@ export class OffersService {
     return this.get(actor, offerId);
   }
 
-  /**
-   * A time-limited offer's window ended: it closes as a manual close does (open holds end,
-   * unsold units go back to stock, `offer.closed` in the audit trail). Run by the durable job
-   * at `endsAt`, at least once: an offer already closed, or not armed, is left as it is.
-   * Answers whether it closed the offer.
-   */
-  async closeEndedWindow(organizationId: string, offerId: string): Promise<boolean> {
-    const row = await this.deps.repository.findOffer(organizationId, offerId);
-    if (!row?.endsAt || !bookedStatuses.includes(row.status as OfferStatus)) return false;
-    if (row.endsAt > this.deps.clock.now()) {
-      // Early (a clock behind the one that scheduled it): the scheduler retries later.
-      throw new Error(`The window of offer ${offerId} ends at ${row.endsAt.toISOString()}`);
-    }
-    const unsold = await this.closeRow(row);
-    await this.deps.audit.record({
-      organizationId,
-      actor: null,
-      action: 'offer.closed',
-      subjectType: 'offer',
-      subjectId: offerId,
-      reason: "The offer's window ended",
-      data: { from: row.status, unsoldReturned: unsold, endsAt: row.endsAt.toISOString() },
-    });
-    return true;
+  /** Run by the window's job; see OfferWindows.closeEnded. */
+  closeEndedWindow(organizationId: string, offerId: string): Promise<boolean> {
+    return this.windows.closeEnded(organizationId, offerId);
   }
 
-  /**
-   * Reserves whose TTL passed before the offer went live return to stock; so do the unused
-   * units of a market whose own TTL passed (whatever the offer's status), and units its holds
-   * gave back since. Answers how many offers were closed.
-   */
-  async releaseExpiredReserves(): Promise<number> {
-    const now = this.deps.clock.now();
-    await this.releaseExpiredMarkets(now);
-    const armed = await this.deps.repository.listOffersInStatus(['armed']);
-    const expired = armed.filter((row) => row.reserveExpiresAt && row.reserveExpiresAt <= now);
-    for (const row of expired) {
-      const unsold = await this.closeRow(row);
-      await this.deps.audit.record({
-        organizationId: row.organizationId,
-        actor: null,
-        action: 'offer.closed',
-        subjectType: 'offer',
-        subjectId: row.id,
-        reason: 'The reserve expired before the offer went live',
-        data: { from: row.status, unsoldReturned: unsold },
-      });
-    }
-    return expired.length;
+  /** Returns expired reserves to stock; answers how many offers closed. */
+  releaseExpiredReserves(): Promise<number> {
+    return this.reserves.releaseExpired();
   }
 
-  private async releaseExpiredMarkets(now: Date): Promise<void> {
-    for (const share of await this.deps.repository.listDueMarketReserves(now)) {
-      const units = await this.deps.store.releaseMarket(share.offerId, share.market);
-      if (units === null || (units === 0 && share.releasedAt !== null)) continue;
-      const components = await this.deps.repository.listComponents(share.organizationId, [
-        share.offerId,
-      ]);
-      const first = await this.deps.repository.releaseMarketReserve(
-        share.organizationId,
-        share.offerId,
-        share.market,
-        units,
-        components.map((component) => ({
-          skuId: component.skuId,
-          units: component.quantity * units,
-        })),
-        now,
-      );
-      if (!first) continue;
-      await this.deps.audit.record({
-        organizationId: share.organizationId,
-        actor: null,
-        action: 'offer.market_reserve_released',
-        subjectType: 'offer',
-        subjectId: share.offerId,
-        reason: `The reserve for ${share.market} reached its TTL`,
-        data: { market: share.market, ownerId: share.ownerId, unusedReturned: units },
-      });
-    }
-  }
-
-  /**
-   * Units of a hold whose payment failed after its offer closed: they leave the offer's
-   * reserve and go back to the catalog's stock.
-   */
-  async returnUnsold(
+  /** Units of a hold whose payment failed after its offer closed go back to stock. */
+  returnUnsold(
     organizationId: string,
     offerId: string,
     units: number,
     market: string | null = null,
   ): Promise<void> {
-    const components = await this.deps.repository.listComponents(organizationId, [offerId]);
-    await this.deps.repository.releaseReserve(
-      organizationId,
-      offerId,
-      units,
-      components.map((component) => ({
-        skuId: component.skuId,
-        units: component.quantity * units,
-      })),
-      this.deps.clock.now(),
-      market,
-    );
-  }
-
-  /** Returns how many unsold offer units went back to stock. */
-  private async closeRow(row: OfferRow): Promise<number> {
-    const now = this.deps.clock.now();
-    const closed = await this.deps.store.close(row.id);
-    const unsold = closed?.unsold ?? 0;
-    const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
-    await this.deps.repository.returnStock(
-      row.organizationId,
-      row.id,
-      components.map((component) => ({
-        skuId: component.skuId,
-        units: component.quantity * unsold,
-      })),
-      {
-        status: 'closed',
-        reservedUnits: row.reservedUnits - unsold,
-        closedAt: now,
-        updatedAt: now,
-      },
-      closed?.unsoldByMarket,
-    );
-    return unsold;
+    return this.reserves.returnUnsold(organizationId, offerId, units, market);
   }
 
   private async moveBook(

@@ -1,0 +1,60 @@
+import type { Logger } from 'pino';
+import type { NewRow } from '../../db/schema.js';
+import type { Clock } from '../../lib/clock.js';
+import type { EventPublisher } from '../notifications/index.js';
+import type { DropsRepository, OrderRow } from './drops.repository.js';
+import { GroupCommitter } from './group-committer.js';
+import { orderEventData } from './order-events.js';
+
+export interface PaidOrdersDeps {
+  repository: DropsRepository;
+  clock: Clock;
+  events: EventPublisher;
+  logger?: Logger | undefined;
+}
+
+interface PendingOrder {
+  order: NewRow<'orders'>;
+  written: OrderRow | undefined;
+}
+
+/**
+ * Paid orders are written in group commits: orders paid while a write is in flight go into
+ * the next transaction together, so a sell-out's checkouts cost a few commits, not hundreds.
+ * Each insert is conditional on its hold still being held in the database.
+ */
+export class PaidOrders {
+  private readonly writes: GroupCommitter<PendingOrder>;
+
+  constructor(private readonly deps: PaidOrdersDeps) {
+    this.writes = new GroupCommitter((batch) => this.writeOrders(batch), 200);
+  }
+
+  /**
+   * Records the order through the checkout group commit: orders paid while a write is in
+   * flight go into the next transaction together. Undefined when the database refused it.
+   */
+  async record(order: NewRow<'orders'>): Promise<OrderRow | undefined> {
+    const pending: PendingOrder = { order, written: undefined };
+    await this.writes.enqueue(pending);
+    return pending.written;
+  }
+
+  private async writeOrders(batch: PendingOrder[]): Promise<void> {
+    const written = await this.deps.repository.insertOrdersForHolds(
+      batch.map((pending) => pending.order),
+      this.deps.clock.now(),
+    );
+    const byHold = new Map(written.map((row) => [row.holdId, row]));
+    for (const pending of batch) pending.written = byHold.get(pending.order.holdId);
+  }
+
+  /** `order.paid` for the organisation's webhooks (CRM tagging, fulfilment, analytics). */
+  async announce(order: OrderRow): Promise<void> {
+    try {
+      await this.deps.events.publish(order.organizationId, 'order.paid', orderEventData(order));
+    } catch (error) {
+      this.deps.logger?.error({ err: error, orderId: order.id }, 'order.paid event not queued');
+    }
+  }
+}

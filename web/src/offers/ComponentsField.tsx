@@ -2,6 +2,7 @@ import type { OfferKind } from '../api/types';
 import { formatNumber } from '../common/format';
 import { describedBy, FieldErrors } from './FormField';
 import { type OfferDraft, rowKey } from './offerDraft';
+import { patchRow, RowListField } from './RowListField';
 import type { SkuEntry } from './skuDirectory';
 
 type Rows = OfferDraft['components'];
@@ -54,9 +55,8 @@ export function ComponentsField({ kind, rows, skus, errors, onChange, onFirstSku
   const invalid = Boolean(errors?.length);
   const errorId = 'offer-components-error';
   const describedById = invalid ? errorId : undefined;
-  const setRow = (index: number, patch: Partial<Rows[number]>) => {
-    onChange(rows.map((row, at) => (at === index ? { ...row, ...patch } : row)));
-    const entry = skus.find((candidate) => candidate.sku.id === patch.skuId);
+  const reportFirstSku = (index: number, skuId: string) => {
+    const entry = skus.find((candidate) => candidate.sku.id === skuId);
     if (index === 0 && entry) onFirstSkuChosen(entry);
   };
 
@@ -70,7 +70,10 @@ export function ComponentsField({ kind, rows, skus, errors, onChange, onFirstSku
           skus={skus}
           invalid={invalid}
           describedById={describedBy('offer-components', false, errors)}
-          onChange={(skuId) => setRow(0, { skuId, quantity: '1' })}
+          onChange={(skuId) => {
+            onChange(patchRow(rows, 0, { skuId, quantity: '1' }));
+            reportFirstSku(0, skuId);
+          }}
         />
         <FieldErrors id={errorId} errors={errors} />
       </div>
@@ -78,56 +81,49 @@ export function ComponentsField({ kind, rows, skus, errors, onChange, onFirstSku
   }
 
   return (
-    <fieldset className="fieldset">
-      <legend>SKUs in the bundle</legend>
-      <ol className="row-list">
-        {rows.map((row, index) => (
-          <li key={row.key} className="field-row row-item">
-            <div className="field">
-              <label htmlFor={`offer-sku-${row.key}`}>SKU {index + 1}</label>
-              <SkuSelect
-                id={`offer-sku-${row.key}`}
-                value={row.skuId}
-                skus={skus}
-                invalid={invalid}
-                describedById={describedById}
-                onChange={(skuId) => setRow(index, { skuId })}
-              />
-            </div>
-            <div className="field field-narrow">
-              <label htmlFor={`offer-quantity-${row.key}`}>Quantity</label>
-              <input
-                id={`offer-quantity-${row.key}`}
-                type="number"
-                min={1}
-                max={100}
-                step={1}
-                value={row.quantity}
-                onChange={(event) => setRow(index, { quantity: event.target.value })}
-              />
-            </div>
-            <button
-              type="button"
-              className="button button-small button-quiet"
-              disabled={rows.length === 1}
-              onClick={() => onChange(rows.filter((_, at) => at !== index))}
-              aria-label={`Remove SKU ${index + 1}`}
-            >
-              Remove
-            </button>
-          </li>
-        ))}
-      </ol>
-      <button
-        type="button"
-        className="button button-small"
-        disabled={rows.length >= 20}
-        onClick={() => onChange([...rows, { key: rowKey(), skuId: '', quantity: '1' }])}
-      >
-        Add a SKU
-      </button>
-      <p className="hint">Quantity is how many of that SKU one bundle contains.</p>
-      <FieldErrors id={errorId} errors={errors} />
-    </fieldset>
+    <RowListField
+      legend="SKUs in the bundle"
+      rows={rows}
+      max={20}
+      min={1}
+      addLabel="Add a SKU"
+      removeLabel={(n) => `Remove SKU ${n}`}
+      newRow={() => ({ key: rowKey(), skuId: '', quantity: '1' })}
+      errorsId={errorId}
+      errors={errors}
+      hint="Quantity is how many of that SKU one bundle contains."
+      onChange={onChange}
+    >
+      {(row, set, index) => (
+        <>
+          <div className="field">
+            <label htmlFor={`offer-sku-${row.key}`}>SKU {index + 1}</label>
+            <SkuSelect
+              id={`offer-sku-${row.key}`}
+              value={row.skuId}
+              skus={skus}
+              invalid={invalid}
+              describedById={describedById}
+              onChange={(skuId) => {
+                set({ skuId });
+                reportFirstSku(index, skuId);
+              }}
+            />
+          </div>
+          <div className="field field-narrow">
+            <label htmlFor={`offer-quantity-${row.key}`}>Quantity</label>
+            <input
+              id={`offer-quantity-${row.key}`}
+              type="number"
+              min={1}
+              max={100}
+              step={1}
+              value={row.quantity}
+              onChange={(event) => set({ quantity: event.target.value })}
+            />
+          </div>
+        </>
+      )}
+    </RowListField>
   );
 }

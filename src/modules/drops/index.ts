@@ -26,6 +26,6 @@ export {
   createStripeClient,
   StripePaymentProvider,
   type StripeSettings,
-  StripeWebhookReceiver,
 } from './stripe-provider.js';
 export { stripeWebhookRoutes } from './stripe-webhook.routes.js';
+export { StripeWebhookReceiver } from './stripe-webhooks.js';

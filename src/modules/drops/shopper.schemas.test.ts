@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import { describe, expect, it } from 'vitest';
-import { claimChecks, claimRequest, offerQuery, offerQueryCheck } from './shopper.routes.js';
+import { claimChecks, claimRequest, offerQuery, offerQueryCheck } from './shopper.schemas.js';
 
 type Part = keyof typeof claimRequest;
 

@@ -30,7 +30,7 @@ export type CheckoutFields = Partial<Record<keyof z.infer<typeof checkoutForm>, 
 export type FieldErrors = Partial<Record<keyof CheckoutFields, string>>;
 
 export type ParsedCheckout =
-  | { ok: true; input: CheckoutDetails }
+  | { ok: true; input: CheckoutDetails & { saveProfile: boolean } }
   | { ok: false; errors: FieldErrors; summary: string };
 
 /** Reads the submitted fields; a bad field gets its own message next to it. */
@@ -60,8 +60,19 @@ export function parseCheckoutForm(body: Record<string, string | undefined>): Par
         country: form.country.toUpperCase(),
       },
       payment: { provider: 'sandbox', token: form.token },
+      saveProfile: savesProfile(body),
     },
   };
+}
+
+/** Whether the save opt-in was ticked: a checkbox is sent only when it is. */
+export function savesProfile(body: Record<string, string | undefined>): boolean {
+  return body.saveProfile === '1' || body.saveProfile === 'on';
+}
+
+/** The opt-in that saves the details and payment method for one-click checkout next time. */
+export function saveProfileOptIn(checked: boolean): SafeHtml {
+  return html`<label for="f-save"><input type="checkbox" id="f-save" name="saveProfile" value="1"${checked ? ' checked' : ''}> Save my details for one-click checkout next time</label>`;
 }
 
 const labels: Record<keyof CheckoutFields, string> = {

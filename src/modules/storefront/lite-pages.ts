@@ -1,7 +1,13 @@
 import type { ShopperPaymentOptions } from '../drops/index.js';
-import { type CheckoutFields, checkoutFields, type FieldErrors } from './checkout-form.js';
+import {
+  type CheckoutFields,
+  checkoutFields,
+  type FieldErrors,
+  saveProfileOptIn,
+} from './checkout-form.js';
 import { formatUtcTime } from './format.js';
 import { html, type SafeHtml } from './html.js';
+import { type OneClick, oneClickCard } from './lite-one-click-view.js';
 import {
   type Attribution,
   attributionInputs,
@@ -56,6 +62,8 @@ export interface LiteOfferOptions {
   notice?: Notice | undefined;
   /** What checkout accepts; without it, the sandbox's test cards. */
   payment?: ShopperPaymentOptions | undefined;
+  /** The shopper's saved profile for this offer's shop: "Buy now" claims and pays at once. */
+  oneClick?: OneClick | undefined;
 }
 
 /** The full offer page's address with the stream link's attribution. */
@@ -68,6 +76,27 @@ function fullPageLink(offerId: string, attribution: Attribution): string {
   return `/o/${offerId}${text ? `?${text}` : ''}`;
 }
 
+/** What every claim form sends: the same key, so a page's forms make one hold between them. */
+function claimIdentity(options: LiteOfferOptions): SafeHtml {
+  return html`<input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}`;
+}
+
+function claimFields(offer: PublicOffer, options: LiteOfferOptions): SafeHtml {
+  return html`${claimIdentity(options)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p>`;
+}
+
+/** Buy now (claim and pay in one post), the plain claim form folded away, and forget. */
+function oneClickOffer(offer: PublicOffer, options: LiteOfferOptions, oneClick: OneClick) {
+  const base = `/o/${offer.id}/lite`;
+  return oneClickCard(oneClick, {
+    buyAction: `${base}/buy-now`,
+    buyFields: html`${claimIdentity(options)}<label for="buy-quantity">Quantity</label><select id="buy-quantity" name="quantity">${quantityOptions(offer)}</select>`,
+    // `details` unfolds the typed-details form on the hold page this claim leads to.
+    details: html`<form method="post" action="${base}/claim"><input type="hidden" name="details" value="1">${claimFields(offer, options)}</form>`,
+    back: attributionInputs(options.attribution),
+  });
+}
+
 export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Page {
   const base = `/o/${offer.id}/lite`;
   const claim = !claimable(offer)
@@ -77,7 +106,9 @@ export function liteOfferPage(offer: PublicOffer, options: LiteOfferOptions): Pa
           fullPageLink(offer.id, options.attribution),
           'Open the full page to claim and pay',
         )
-      : html`<form class="card" method="post" action="${base}/claim"><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select><button type="submit">Claim for ${priceOf(offer)}</button><p class="muted">We hold it for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>`;
+      : options.oneClick
+        ? oneClickOffer(offer, options, options.oneClick)
+        : html`<form class="card" method="post" action="${base}/claim">${claimFields(offer, options)}</form>`;
   const waitlist =
     offer.state === 'sold_out' && (offer.markets.length === 0 || offer.market !== null)
       ? html`<form class="card" method="post" action="${base}/waitlist"><input type="hidden" name="shopper" value="${options.shopperId}">${offer.market ? html`<input type="hidden" name="market" value="${offer.market}">` : ''}<p>Units that are not paid for come back to the waitlist first.</p><button type="submit">Join the waitlist</button></form>`
@@ -91,10 +122,18 @@ export interface LiteHoldOptions {
   now: Date;
   offer?: PublicOffer | undefined;
   expiresAt?: Date | undefined;
-  values?: CheckoutFields;
-  errors?: FieldErrors;
+  values?: CheckoutFields | undefined;
+  errors?: FieldErrors | undefined;
   notice?: Notice | undefined;
   payment?: ShopperPaymentOptions | undefined;
+  /** A fresh key per rendered form: the same form sent twice pays once, with one answer. */
+  idempotencyKey?: string | undefined;
+  /** The shopper's saved profile for the hold's shop: "Buy now" pays the hold with it. */
+  oneClick?: OneClick | undefined;
+  /** Shows the typed-details form unfolded under Buy now (it was used, or Buy now failed). */
+  detailsOpen?: boolean | undefined;
+  /** Whether the save opt-in comes back ticked. */
+  saveProfile?: boolean | undefined;
 }
 
 /** Minutes left, said the way a page that cannot tick says it. */
@@ -111,9 +150,24 @@ export function liteHoldPage(options: LiteHoldOptions): Page {
   const summary = offer
     ? html`<h1>${offer.title}</h1><p class="price">${priceOf(offer)}</p>`
     : html`<h1>Checkout</h1>`;
+  const action = `/o/holds/${options.holdId}/lite`;
+  const key = options.idempotencyKey
+    ? html`<input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">`
+    : '';
+  // These forms pay with the sandbox's test cards, which it charges again by name: the saved
+  // method is always usable (ShopperProfiles.savablePayment), so the opt-in shows with them.
+  const details = html`${hidden}${key}${checkoutFields(options.values, options.errors)}${saveProfileOptIn(options.saveProfile === true)}<button type="submit">Pay now</button>`;
   const form = paysOnlyByCard(options.payment)
     ? cardPageNotice(handOverLink(options), 'Pay on the full page')
-    : html`<form class="card" method="post" action="/o/holds/${options.holdId}/lite/checkout">${hidden}${checkoutFields(options.values, options.errors)}<button type="submit">Pay now</button></form>`;
+    : options.oneClick
+      ? oneClickCard(options.oneClick, {
+          buyAction: `${action}/buy-now`,
+          buyFields: html`${hidden}${key}`,
+          details: html`<form method="post" action="${action}/checkout">${details}</form>`,
+          detailsOpen: options.detailsOpen === true,
+          back: html`<input type="hidden" name="hold" value="${options.holdId}">${hidden}`,
+        })
+      : html`<form class="card" method="post" action="${action}/checkout">${details}</form>`;
   const body = html`<main>${noticeBox(options.notice)}<section class="card">${summary}${holdDeadline(expiresAt, options.now)}</section>${form}${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</main>`;
   return { kind: 'lite', title: 'Checkout', body };
 }
@@ -129,8 +183,15 @@ function handOverLink(options: LiteHoldOptions): string | null {
   return `/o/${options.offer.id}?${query}`;
 }
 
-export function liteConfirmationPage(orderId: string, offer: PublicOffer | undefined): Page {
-  const body = html`<main><section class="card"><div class="ok" role="status"><h1>Order confirmed</h1><p>${offer ? html`${offer.title}. ` : ''}Order number <strong id="order-id">${orderId}</strong>.</p></div><p>Keep this number: it is on your receipt e-mail too.</p>${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</section></main>`;
+export function liteConfirmationPage(
+  orderId: string,
+  offer: PublicOffer | undefined,
+  savedProfile = false,
+): Page {
+  const saved = savedProfile
+    ? html`<p id="profile-saved">Your details are saved on this device: next time, buy in one click.</p>`
+    : '';
+  const body = html`<main><section class="card"><div class="ok" role="status"><h1>Order confirmed</h1><p>${offer ? html`${offer.title}. ` : ''}Order number <strong id="order-id">${orderId}</strong>.</p></div><p>Keep this number: it is on your receipt e-mail too.</p>${saved}${offer ? html`<p class="muted"><a href="/o/${offer.id}/lite">Back to the offer</a></p>` : ''}</section></main>`;
   return { kind: 'lite', title: 'Order confirmed', body };
 }
 

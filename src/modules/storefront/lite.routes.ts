@@ -1,19 +1,17 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { z } from 'zod';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError, statusForCode } from '../../lib/errors.js';
-import { newId } from '../../lib/ids.js';
 import type { Services } from '../../services.js';
-import { type CheckoutFields, parseCheckoutForm } from './checkout-form.js';
+import { parseCheckoutForm, savesProfile } from './checkout-form.js';
+import { claimForm, formKey, LiteFlow } from './lite-flow.js';
+import { registerOneClickRoutes } from './lite-one-click.js';
 import {
   liteConfirmationPage,
-  liteHoldPage,
   liteNotFoundPage,
-  liteOfferPage,
   type Notice,
   paysOnlyByCard,
 } from './lite-pages.js';
-import type { Attribution, PublicOffer } from './offer-view.js';
 import { sendPage } from './page-shell.js';
+import { keepProfileToken, readProfileToken } from './profile-cookie.js';
 import {
   attributionFrom,
   dateFrom,
@@ -23,19 +21,6 @@ import {
   shopperIdFor,
 } from './request-helpers.js';
 
-const claimForm = z.object({
-  shopper: z.string().trim().min(1).max(200),
-  idempotencyKey: z.string().max(200).optional(),
-  quantity: z.coerce.number().int().min(1).max(100).default(1),
-  offerCode: z.string().max(40).optional(),
-  source: z.string().max(100).optional(),
-  market: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/)
-    .transform((code) => code.toUpperCase())
-    .optional(),
-});
-
 type Params = { offerId: string };
 type HoldParams = { holdId: string };
 
@@ -43,75 +28,38 @@ type HoldParams = { holdId: string };
  * The no-JavaScript checkout: claim → hold page → pay → confirmation, each a plain form post
  * answered with a 303 on success, or the same page again with the reason and a 4xx status.
  * It calls the same ShopperService as the JSON API, so holds, limits and stock are shared.
+ * A shopper who saved their details buys in one click (lite-one-click.ts).
  */
 export function registerLiteRoutes(app: FastifyInstance, services: Services): void {
-  const { shopper, clock } = services;
+  const { shopper } = services;
+  const flow = new LiteFlow(services);
   const hidden = { schema: { hide: true } };
 
-  const findOffer = async (
-    offerId: unknown,
-    market?: string | undefined,
-  ): Promise<PublicOffer | undefined> => {
-    if (!isUuid(offerId)) return undefined;
-    try {
-      return await shopper.describeOffer(offerId, market ?? null);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'not_found') return undefined;
-      throw error;
-    }
-  };
-
-  /** The offer page again, with a fresh idempotency key: the last one already has its answer. */
-  const offerAgain = async (
-    reply: FastifyReply,
-    offerId: string,
-    status: number,
-    notice?: Notice,
-    attribution: Attribution = {},
-  ) => {
-    const offer = await findOffer(offerId, attribution.market);
-    if (!offer) return sendPage(reply, liteNotFoundPage('Offer'), 404);
-    const page = liteOfferPage(offer, {
-      now: clock.now(),
-      shopperId: shopperIdFor(reply.request, reply),
-      idempotencyKey: newId(),
-      attribution,
-      notice,
-      payment: shopper.paymentOptions(),
-    });
-    return sendPage(reply, page, status);
-  };
-
   app.get<{ Params: Params }>('/o/:offerId/lite', hidden, async (request, reply) =>
-    offerAgain(reply, request.params.offerId, 200, undefined, attributionFrom(request.query)),
+    flow.offerAgain(reply, request.params.offerId, 200, undefined, attributionFrom(request.query)),
   );
 
   app.post<{ Params: Params }>('/o/:offerId/lite/claim', hidden, async (request, reply) => {
     const { offerId } = request.params;
     if (!isUuid(offerId)) return sendPage(reply, liteNotFoundPage('Offer'), 404);
-    const form = claimForm.safeParse(formFields(request.body));
+    const fields = formFields(request.body);
+    const form = claimForm.safeParse(fields);
     if (!form.success) {
       const notice: Notice = { tone: 'alert', text: 'That did not go through; please try again.' };
-      return offerAgain(reply, offerId, 400, notice);
+      return flow.offerAgain(reply, offerId, 400, notice);
     }
     const { idempotencyKey, ...input } = form.data;
     try {
       const hold = await shopper.claim(offerId, input, idempotencyKey || null);
       const query = new URLSearchParams({ offer: offerId, until: hold.expiresAt.toISOString() });
+      // Claimed with "Use different details": the hold page opens on the typed-details form.
+      if (fields.details === '1') query.set('details', '1');
       return reply.redirect(`/o/holds/${hold.holdId}/lite?${query}`, 303);
     } catch (error) {
       if (!isAppError(error)) throw error;
       const attribution = { code: input.offerCode, source: input.source, market: input.market };
-      return offerAgain(
-        reply,
-        offerId,
-        statusForCode(error.code),
-        {
-          tone: 'alert',
-          text: error.message,
-        },
-        attribution,
-      );
+      const notice: Notice = { tone: 'alert', text: error.message };
+      return flow.offerAgain(reply, offerId, statusForCode(error.code), notice, attribution);
     }
   });
 
@@ -128,11 +76,11 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
         market,
       });
       const text = `You are number ${position} on the waitlist. Keep this page open and refresh it: a released unit becomes your hold.`;
-      return offerAgain(reply, offerId, 200, { tone: 'ok', text }, { market });
+      return flow.offerAgain(reply, offerId, 200, { tone: 'ok', text }, { market });
     } catch (error) {
       if (!isAppError(error)) throw error;
       const notice: Notice = { tone: 'alert', text: error.message };
-      return offerAgain(reply, offerId, statusForCode(error.code), notice, { market });
+      return flow.offerAgain(reply, offerId, statusForCode(error.code), notice, { market });
     }
   });
 
@@ -140,14 +88,13 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
     const { holdId } = request.params;
     if (!isUuid(holdId)) return sendPage(reply, liteNotFoundPage('Hold'), 404);
     const query = (request.query ?? {}) as Record<string, unknown>;
-    const page = liteHoldPage({
+    const state = {
       holdId,
-      now: clock.now(),
-      offer: await findOffer(query.offer),
+      offer: await flow.findOffer(query.offer),
       expiresAt: dateFrom(query.until),
-      payment: shopper.paymentOptions(),
-    });
-    return sendPage(reply, page);
+      detailsOpen: query.details === '1',
+    };
+    return flow.holdAgain(reply, state, 200);
   });
 
   app.post<{ Params: HoldParams }>(
@@ -157,61 +104,38 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
       const { holdId } = request.params;
       if (!isUuid(holdId)) return sendPage(reply, liteNotFoundPage('Hold'), 404);
       const fields = formFields(request.body);
-      const offer = await findOffer(fields.offer);
-      const holdPage = (status: number, notice: Notice, errors = {}) => {
-        // The card choice is kept; everything else the shopper typed is shown back to fix.
-        const values: CheckoutFields = { ...fields };
-        const expiresAt = dateFrom(fields.until);
-        const page = liteHoldPage({
-          holdId,
-          now: clock.now(),
-          offer,
-          expiresAt,
-          values,
-          errors,
-          notice,
-          payment,
-        });
-        return sendPage(reply, page, status);
+      // The card choice is kept; everything else the shopper typed is shown back to fix.
+      const state = {
+        holdId,
+        offer: await flow.findOffer(fields.offer),
+        expiresAt: dateFrom(fields.until),
+        values: { ...fields },
+        saveProfile: savesProfile(fields),
+        detailsOpen: true,
       };
-      const payment = shopper.paymentOptions();
-      if (paysOnlyByCard(payment)) {
+      if (paysOnlyByCard(shopper.paymentOptions())) {
         // No card can be typed here: the page itself says where to pay.
-        return holdPage(400, {
-          tone: 'alert',
-          text: 'Nothing was charged: paying by card needs the full page.',
-        });
+        const text = 'Nothing was charged: paying by card needs the full page.';
+        return flow.holdAgain(reply, { ...state, notice: { tone: 'alert', text } }, 400);
       }
       const parsed = parseCheckoutForm(fields);
       if (!parsed.ok) {
-        return holdPage(
-          400,
-          { tone: 'alert', text: `Please check: ${parsed.summary}.` },
-          parsed.errors,
-        );
+        const notice: Notice = { tone: 'alert', text: `Please check: ${parsed.summary}.` };
+        return flow.holdAgain(reply, { ...state, notice, errors: parsed.errors }, 400);
       }
       try {
-        const { orderId } = await shopper.checkout(holdId, parsed.input);
+        const result = await shopper.checkout(holdId, parsed.input, formKey(fields.idempotencyKey));
+        const saved = result.profile
+          ? await keepSavedProfile(request, reply, holdId, result.profile)
+          : false;
         const query = new URLSearchParams({
-          order: orderId,
-          ...(offer ? { offer: offer.id } : {}),
+          order: result.orderId,
+          ...(state.offer ? { offer: state.offer.id } : {}),
+          ...(saved ? { saved: '1' } : {}),
         });
         return reply.redirect(`/o/holds/${holdId}/lite/done?${query}`, 303);
       } catch (error) {
-        if (!isAppError(error)) throw error;
-        const status = statusForCode(error.code);
-        if (error.code === 'not_found') return sendPage(reply, liteNotFoundPage('Hold'), 404);
-        if (error.code === 'hold_expired' && offer) {
-          return offerAgain(reply, offer.id, status, { tone: 'alert', text: error.message });
-        }
-        const field = typeof error.details.field === 'string' ? error.details.field : '';
-        const errors =
-          field === 'payment.token'
-            ? { token: error.message }
-            : field === 'address.country'
-              ? { country: error.message }
-              : {};
-        return holdPage(status, { tone: 'alert', text: error.message }, errors);
+        return flow.checkoutFailed(reply, error, state);
       }
     },
   );
@@ -221,6 +145,45 @@ export function registerLiteRoutes(app: FastifyInstance, services: Services): vo
     if (!isUuid(request.params.holdId) || !isUuid(query.order)) {
       return sendPage(reply, liteNotFoundPage('Order'), 404);
     }
-    return sendPage(reply, liteConfirmationPage(query.order, await findOffer(query.offer)));
+    const offer = await flow.findOffer(query.offer);
+    return sendPage(reply, liteConfirmationPage(query.order, offer, query.saved === '1'));
   });
+
+  /**
+   * Keeps a newly saved profile's token in this shop's cookie; the profile it replaces is
+   * forgotten on the server, as the full page does. The order is paid whatever happens here:
+   * a failure only costs the shopper their one click next time.
+   */
+  async function keepSavedProfile(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    holdId: string,
+    token: string,
+  ): Promise<boolean> {
+    try {
+      const offerId = await flow.offerOfHold(holdId);
+      const shop = offerId ? await flow.shopOf(offerId) : undefined;
+      if (!shop) return false;
+      const previous = readProfileToken(request, shop);
+      keepProfileToken(request, reply, shop, token);
+      if (previous && previous !== token) await forgetQuietly(request, previous);
+      return true;
+    } catch (error) {
+      // Never the token: the log names the hold only.
+      request.log.error({ err: error, holdId }, 'saved profile not kept in a cookie');
+      return false;
+    }
+  }
+
+  /** Erases a replaced profile; one already gone is fine, and a failure is only logged. */
+  async function forgetQuietly(request: FastifyRequest, token: string): Promise<void> {
+    try {
+      await shopper.profiles.forgetProfile(token);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'not_found') return;
+      request.log.error({ err: error }, 'replaced shopper profile not forgotten');
+    }
+  }
+
+  registerOneClickRoutes(app, services, flow);
 }

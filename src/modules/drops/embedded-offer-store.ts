@@ -2,20 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { prepareKeyTables } from '../../lib/key-table.js';
-import {
-  type DropsRepository,
-  marketShareOf,
-  type OfferRow,
-  type WaitlistRow,
-} from './drops.repository.js';
-import type { HoldJournal, JournalWaitEnd } from './hold-journal.js';
-import {
-  type BookHold,
-  type HoldWriter,
-  OfferBook,
-  type OfferStatus,
-  type WaitingEntry,
-} from './offer-book.js';
+import { bookedStatuses } from './book-rows.js';
+import type { DropsRepository, OfferRow } from './drops.repository.js';
+import { loadOfferBook } from './embedded-book-loader.js';
+import { BookWrites, storeHold } from './embedded-book-writes.js';
+import type { HoldJournal } from './hold-journal.js';
+import type { OfferBook } from './offer-book.js';
+import type { BookHold, HoldWriter, OfferStatus, WaitingEntry } from './offer-book.types.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -29,8 +22,8 @@ import type {
 } from './offer-store.js';
 import { UnknownCodeWarnings } from './unknown-code-warnings.js';
 
-/** Statuses whose offers have reserved units and therefore a book. */
-export const bookedStatuses: readonly OfferStatus[] = ['armed', 'live', 'paused'];
+// Services name it by this file (their imports are theirs to move).
+export { bookedStatuses };
 
 export interface EmbeddedOfferStoreDeps {
   repository: DropsRepository;
@@ -58,23 +51,24 @@ const defaultClosedBookMs = 3_600_000;
  * The default store: one OfferBook per armed offer in this process. A decision is one
  * synchronous step on the book (no await inside, so one event loop never sells a unit twice);
  * a new hold is acknowledged once the journal's group commit made it durable. After a restart
- * every book is rebuilt from the database.
+ * every book is rebuilt from the database (embedded-book-loader.ts); what the books decide is
+ * written through BookWrites.
  */
 export class EmbeddedOfferStore implements OfferStore {
   readonly kind = 'embedded';
   private readonly books = new Map<string, OfferBook>();
-  private readonly offerOfHold = new Map<string, string>();
-  /** Waitlist joins not yet committed: a hold the waitlist gives them waits for them too. */
-  private readonly unwrittenJoins = new Map<string, Promise<void>>();
+  private readonly writes: BookWrites;
   /** When each closed book closed: a drop's answers are kept for a while, not forever. */
   private readonly closedAt = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
-  /** Writes a book's new hold: one function for every claim, not a closure per decision. */
-  private readonly writeCreated: HoldWriter = (hold, book) => this.journalCreated(book, hold);
+  /** Held here, not read through `writes` on every claim. */
+  private readonly writeCreated: HoldWriter;
   private readonly unknownCodes: UnknownCodeWarnings;
 
   constructor(private readonly deps: EmbeddedOfferStoreDeps) {
     this.unknownCodes = new UnknownCodeWarnings(deps.logger);
+    this.writes = new BookWrites(deps.journal, deps.logger);
+    this.writeCreated = this.writes.created;
   }
 
   async recover(): Promise<void> {
@@ -127,8 +121,8 @@ export class EmbeddedOfferStore implements OfferStore {
     if (!book) return null;
     const closing = book.close();
     this.closedAt.set(offerId, this.deps.clock.now().getTime());
-    this.recordEnded(closing.released, 'released');
-    this.persistPromoted(book);
+    this.writes.ended(closing.released, 'released');
+    this.writes.promoted(book);
     return { unsold: closing.unsold, unsoldByMarket: closing.unsoldByMarket };
   }
 
@@ -136,7 +130,7 @@ export class EmbeddedOfferStore implements OfferStore {
     const book = this.books.get(offerId);
     if (!book) return null;
     const units = book.releaseMarket(market);
-    this.persistPromoted(book);
+    this.writes.promoted(book);
     return units;
   }
 
@@ -157,7 +151,7 @@ export class EmbeddedOfferStore implements OfferStore {
     if (outcome.ok && code !== null && outcome.hold.offerCode === null && !outcome.replay) {
       this.unknownCodes.note(offerId, code, request.now);
     }
-    this.persistPromoted(book);
+    this.writes.promoted(book);
     if (!outcome.ok) return outcome;
     return this.acknowledgeWhenDurable(book, outcome.hold, outcome.replay);
   }
@@ -167,12 +161,12 @@ export class EmbeddedOfferStore implements OfferStore {
     hold: BookHold,
     replay: boolean,
   ): Promise<StoreClaimOutcome> {
-    this.offerOfHold.set(hold.id, book.offerId);
+    this.writes.track(hold.id, book.offerId);
     try {
       await hold.durable;
     } catch (error) {
       book.revokeHold(hold.id);
-      this.offerOfHold.delete(hold.id);
+      this.writes.forget(hold.id);
       throw error;
     }
     return { ok: true, holdId: hold.id, expiresAt: hold.expiresAt, replay };
@@ -182,8 +176,8 @@ export class EmbeddedOfferStore implements OfferStore {
     const book = this.bookOfHold(holdId);
     const hold = book?.releaseHold(holdId, now);
     if (!book || !hold) return false;
-    this.recordEnded([hold], 'released');
-    this.persistPromoted(book);
+    this.writes.ended([hold], 'released');
+    this.writes.promoted(book);
     return true;
   }
 
@@ -199,7 +193,7 @@ export class EmbeddedOfferStore implements OfferStore {
     const first = idempotencyKey === null ? undefined : book.waitAnswerOf(idempotencyKey);
     if (first) {
       // The first join may still be writing: its answer stands only once it is durable.
-      await this.unwrittenJoins.get(first.entryId);
+      await this.writes.joinWritten(first.entryId);
       return { ok: true, position: first.position };
     }
     if (book.status !== 'live')
@@ -220,25 +214,7 @@ export class EmbeddedOfferStore implements OfferStore {
     if (idempotencyKey !== null) {
       book.rememberWaitAnswer(idempotencyKey, { entryId: entry.id, position });
     }
-    const written = this.deps.journal.joined({
-      ...entry,
-      offerId,
-      organizationId: book.organizationId,
-      idempotencyKey,
-      position,
-    });
-    this.unwrittenJoins.set(entry.id, written);
-    try {
-      await written;
-    } catch (error) {
-      // Out of line again; had it been served meanwhile, its hold is taken back with it. A
-      // retry with the key is decided afresh.
-      book.removeWaiting(entry.id);
-      if (idempotencyKey !== null) book.forgetWaitAnswer(idempotencyKey, entry.id);
-      throw error;
-    } finally {
-      this.unwrittenJoins.delete(entry.id);
-    }
+    await this.writes.joined(book, entry, idempotencyKey, position);
     return { ok: true, position };
   }
 
@@ -275,7 +251,7 @@ export class EmbeddedOfferStore implements OfferStore {
 
   async completeSale(holdId: string): Promise<void> {
     this.bookOfHold(holdId)?.completeSale(holdId);
-    this.offerOfHold.delete(holdId);
+    this.writes.forget(holdId);
   }
 
   async unsell(
@@ -289,7 +265,7 @@ export class EmbeddedOfferStore implements OfferStore {
     const book = this.books.get(offerId);
     if (!book) return;
     book.unsell(shopperId, quantity, restock, now, market);
-    this.persistPromoted(book);
+    this.writes.promoted(book);
   }
 
   counts(offerId: string): StoreCounts | undefined {
@@ -329,8 +305,8 @@ export class EmbeddedOfferStore implements OfferStore {
     for (const book of this.books.values()) {
       const expired = book.sweep(now);
       if (expired.length === 0) continue;
-      this.recordEnded(expired, 'expired');
-      this.persistPromoted(book);
+      this.writes.ended(expired, 'expired');
+      this.writes.promoted(book);
     }
   }
 
@@ -359,157 +335,22 @@ export class EmbeddedOfferStore implements OfferStore {
     return this.books.size;
   }
 
-  /**
-   * Loads (or reloads) an offer's book: reserved units, units sold, holds still open, shoppers
-   * waiting (in line as they joined). Holds that expired meanwhile then go to the line first.
-   */
+  /** Loads (or reloads) an offer's book; holds that expired meanwhile go to the line first. */
   private async load(offer: OfferRow): Promise<OfferBook> {
-    const [sold, holds, bought, markets, waiting, waitAnswers] = await Promise.all([
-      this.deps.repository.soldUnits(offer.id),
-      this.deps.repository.listHolds(offer.id),
-      this.deps.repository.unitsBoughtByShopper(offer.id),
-      this.deps.repository.listMarketReserves(offer.id),
-      this.deps.repository.listWaiting(offer.organizationId, offer.id),
-      this.deps.repository.listWaitlistAnswers(offer.organizationId, offer.id),
-    ]);
-    const book = new OfferBook({
-      offerId: offer.id,
-      organizationId: offer.organizationId,
-      status: offer.status as OfferStatus,
-      reserved: offer.reservedUnits,
-      sold,
-      perBuyerLimit: offer.perBuyerLimit,
-      holdTtlMs: offer.holdTtlSeconds * 1000,
-      opensAt: offer.startsAt?.getTime() ?? null,
-      closesAt: offer.endsAt?.getTime() ?? null,
-      markets: markets.length > 0 ? markets.map(marketShareOf) : null,
-      offerCodes: (await this.deps.repository.listCodes(offer.organizationId, [offer.id])).map(
-        (row) => row.code,
-      ),
-    });
-    // The per-buyer limit counts what each shopper already bought, not only open holds.
-    for (const { shopperId, units } of bought) book.restoreBought(shopperId, units);
-    for (const hold of holds) {
-      const restored: BookHold = {
-        id: hold.id,
-        shopperId: hold.shopperId,
-        quantity: hold.quantity,
-        createdAt: hold.createdAt.getTime(),
-        expiresAt: hold.expiresAt.getTime(),
-        state: 'held',
-        idempotencyKey: hold.idempotencyKey,
-        offerCode: hold.offerCode,
-        trafficSource: hold.trafficSource,
-        market: hold.market,
-        durable: Promise.resolve(),
-      };
-      if (hold.status !== 'held') {
-        book.rememberAnswer(restored);
-        continue;
-      }
-      book.addHold(restored);
-      this.offerOfHold.set(hold.id, offer.id);
-    }
-    this.restoreWaitlist(book, waiting);
-    for (const answer of waitAnswers) {
-      book.rememberWaitAnswer(answer.idempotencyKey, {
-        entryId: answer.id,
-        position: answer.position,
-      });
-    }
+    const { book, openHoldIds } = await loadOfferBook(
+      this.deps.repository,
+      this.deps.journal,
+      offer,
+    );
+    for (const holdId of openHoldIds) this.writes.track(holdId, offer.id);
     this.books.set(offer.id, book);
-    this.recordEnded(book.sweep(this.deps.clock.now().getTime()), 'expired');
-    this.persistPromoted(book);
+    this.writes.ended(book.sweep(this.deps.clock.now().getTime()), 'expired');
+    this.writes.promoted(book);
     return book;
   }
 
-  /** Puts waiting shoppers back in line; those who can no longer get units there expire. */
-  private restoreWaitlist(book: OfferBook, waiting: readonly WaitlistRow[]): void {
-    const onSale = bookedStatuses.includes(book.status);
-    const expired: JournalWaitEnd[] = [];
-    for (const row of waiting) {
-      if (!onSale || !book.acceptsWaiting(row.market)) {
-        expired.push({ id: row.id, organizationId: row.organizationId, status: 'expired' });
-        continue;
-      }
-      book.addWaiting({
-        id: row.id,
-        shopperId: row.shopperId,
-        quantity: row.quantity,
-        market: row.market,
-        order: row.queueOrder,
-        joinedAt: row.joinedAt.getTime(),
-      });
-    }
-    if (expired.length > 0) this.deps.journal.waitsEnded(expired);
-  }
-
   private bookOfHold(holdId: string): OfferBook | undefined {
-    const offerId = this.offerOfHold.get(holdId);
+    const offerId = this.writes.offerOf(holdId);
     return offerId === undefined ? undefined : this.books.get(offerId);
   }
-
-  /**
-   * Persists what the waitlist decided: holds given to waiting shoppers after units came back
-   * (expiry, release, cancellation), each with the end of its shopper's wait in the same
-   * write, and waits that ended without a hold (limit reached, offer or market closed).
-   */
-  private persistPromoted(book: OfferBook): void {
-    const ends = book.takeWaitlistEnds();
-    const promoted = book.takePromotedHolds();
-    if (ends.length === 0 && promoted.length === 0) return;
-    const servedBy = new Map<string, string>();
-    const passed: JournalWaitEnd[] = [];
-    for (const end of ends) {
-      if (end.status === 'served') servedBy.set(end.holdId, end.entryId);
-      else
-        passed.push({ id: end.entryId, organizationId: book.organizationId, status: end.status });
-    }
-    if (passed.length > 0) this.deps.journal.waitsEnded(passed);
-    for (const hold of promoted) {
-      this.offerOfHold.set(hold.id, book.offerId);
-      const entryId = servedBy.get(hold.id) ?? null;
-      const written = this.deps.journal.created(storeHold(book, hold), entryId);
-      // Served before its own join committed: the hold stands only once both have.
-      const join = entryId === null ? undefined : this.unwrittenJoins.get(entryId);
-      hold.durable = join ? Promise.all([join, written]).then(() => {}) : written;
-      hold.durable.catch((error: unknown) => {
-        this.deps.logger?.error({ err: error, holdId: hold.id }, 'waitlist hold not written');
-        book.revokeHold(hold.id);
-        this.offerOfHold.delete(hold.id);
-        // Its row may have committed without the join's: it ends (a no-op when it did not).
-        this.deps.journal.ended([hold.id], 'released');
-      });
-    }
-  }
-
-  private journalCreated(book: OfferBook, hold: BookHold): Promise<void> {
-    return this.deps.journal.created(storeHold(book, hold));
-  }
-
-  private recordEnded(holds: readonly BookHold[], status: 'expired' | 'released'): void {
-    if (holds.length === 0) return;
-    for (const hold of holds) this.offerOfHold.delete(hold.id);
-    this.deps.journal.ended(
-      holds.map((hold) => hold.id),
-      status,
-    );
-  }
-}
-
-function storeHold(book: OfferBook, hold: BookHold): StoreHold {
-  return {
-    id: hold.id,
-    offerId: book.offerId,
-    organizationId: book.organizationId,
-    shopperId: hold.shopperId,
-    quantity: hold.quantity,
-    createdAt: hold.createdAt,
-    expiresAt: hold.expiresAt,
-    state: hold.state,
-    idempotencyKey: hold.idempotencyKey,
-    offerCode: hold.offerCode,
-    trafficSource: hold.trafficSource,
-    market: hold.market,
-  };
 }

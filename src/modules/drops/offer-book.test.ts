@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyTableSpareBytes } from '../../lib/key-table.js';
-import { type ClaimRequest, OfferBook } from './offer-book.js';
+import { OfferBook } from './offer-book.js';
+import type { ClaimRequest } from './offer-book.types.js';
 
 const noWrite = () => Promise.resolve();
 let sequence = 0;

@@ -1,138 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { hashKey, KeyTable } from '../../lib/key-table.js';
+import {
+  closePools,
+  type MarketPool,
+  marketCountsOf,
+  poolAvailable,
+  poolsOf,
+  releasePool,
+} from './market-pools.js';
 import { MinHeap } from './min-heap.js';
+import type {
+  BookCounts,
+  BookHold,
+  BookSettings,
+  ClaimOutcome,
+  ClaimRefusal,
+  ClaimRequest,
+  HoldWriter,
+  MarketCounts,
+  OfferStatus,
+  WaitAnswer,
+  WaitingEntry,
+  WaitlistEnd,
+} from './offer-book.types.js';
+import { OfferWaitlist } from './offer-waitlist.js';
 
-/**
- * The live state of one offer's reserved units, decided synchronously: no await happens
- * between reading the counts and changing them, so on one event loop no two claims can
- * both take the last unit. Counts are in offer units (one unit = one bundle: every component
- * times its quantity), so a bundle takes all of its components or none.
- *
- * Invariant, after every operation: reserved = available + held + sold, none negative.
- */
-export type OfferStatus = 'draft' | 'approved' | 'armed' | 'live' | 'paused' | 'closed';
-
-export type ClaimRefusal =
-  | 'sold_out'
-  | 'paused'
-  | 'closed'
-  | 'limit_reached'
-  | 'not_live'
-  | 'not_in_market';
-
-export interface BookHold {
-  id: string;
-  shopperId: string;
-  quantity: number;
-  createdAt: number;
-  expiresAt: number;
-  /** `checking_out` pins a hold while its payment is in flight: it cannot expire then. */
-  state: 'held' | 'checking_out';
-  idempotencyKey: string | null;
-  offerCode: string | null;
-  trafficSource: string | null;
-  /** The market whose reserve the units came from; null when the offer is not split. */
-  market: string | null;
-  /** Resolves once the hold is durable; an answer waits for it. */
-  durable: Promise<void>;
-}
-
-/**
- * Makes a new hold durable; its answer waits for the promise. The book is passed along so a
- * store can hand every book the same function instead of a closure per claim.
- */
-export type HoldWriter = (hold: BookHold, book: OfferBook) => Promise<void>;
-
-export type ClaimOutcome =
-  | { ok: true; hold: BookHold; replay: boolean }
-  | { ok: false; code: ClaimRefusal };
-
-export interface ClaimRequest {
-  /** The new hold's id; generated only when a hold is actually created. */
-  holdId?: string;
-  shopperId: string;
-  quantity: number;
-  idempotencyKey: string | null;
-  offerCode?: string | null;
-  trafficSource?: string | null;
-  /** The shopper's market (ISO country code); required when the offer is split by market. */
-  market?: string | null;
-  now: number;
-}
-
-/** One market's share of the reserve, as armed (and as recovered after a restart). */
-export interface MarketShare {
-  market: string;
-  reserved: number;
-  sold: number;
-  /** Its TTL passed: unused units went back to the catalog, its shoppers get nothing more. */
-  released: boolean;
-}
-
-export interface MarketCounts extends BookCounts {
-  market: string;
-  released: boolean;
-}
-
-export interface BookSettings {
-  offerId: string;
-  organizationId: string;
-  status: OfferStatus;
-  reserved: number;
-  sold: number;
-  perBuyerLimit: number | null;
-  holdTtlMs: number;
-  /** A time-limited offer's window, in epoch milliseconds; null when open-ended. */
-  opensAt?: number | null;
-  closesAt?: number | null;
-  /** The reserve split by market; null or absent when every shopper draws from one pool. */
-  markets?: readonly MarketShare[] | null;
-  /** The offer's own codes: a claim's code is recorded as attribution only when it is one. */
-  offerCodes?: readonly string[];
-}
-
-interface Pool {
-  reserved: number;
-  held: number;
-  sold: number;
-  released: boolean;
-}
-
-/** A shopper in line for released units; `id` and `order` tie it to its database row. */
-export interface WaitingEntry {
-  id: string;
-  shopperId: string;
-  quantity: number;
-  /** The market whose units it waits for; null when the offer is not split. */
-  market: string | null;
-  /** The place in line as decided (lower first): a restart restores the line in this order. */
-  order: number;
-  joinedAt: number;
-}
-
-/** A keyed join's first answer: its entry and the place in line it was told. */
-export interface WaitAnswer {
-  entryId: string;
-  position: number;
-}
-
-/**
- * How a wait ended, for the store to persist: served with the hold it got, passed by because
- * the shopper reached the per-buyer limit meanwhile (`left`), or ended with the offer or its
- * market's reserve (`expired`).
- */
-export type WaitlistEnd =
-  | { entryId: string; status: 'served'; holdId: string }
-  | { entryId: string; status: 'left' | 'expired'; holdId: null };
-
-const poolAvailable = (pool: Pool): number => pool.reserved - pool.held - pool.sold;
-
-export interface BookCounts {
-  reserved: number;
-  available: number;
-  held: number;
-  sold: number;
-}
+// Services and the repository name these by this file (their own imports are theirs to move).
+export type { ClaimRefusal, MarketShare, OfferStatus } from './offer-book.types.js';
 
 const settled = Promise.resolve();
 
@@ -154,10 +48,21 @@ const refusals: Record<ClaimRefusal, ClaimOutcome> = {
   not_live: Object.freeze({ ok: false, code: 'not_live' }),
   not_in_market: Object.freeze({ ok: false, code: 'not_in_market' }),
 };
-const nothingPromoted: BookHold[] = [];
-const noWaitlistEnds: WaitlistEnd[] = [];
 const noneExpired: readonly BookHold[] = Object.freeze([]);
 
+/**
+ * The live state of one offer's reserved units, decided synchronously: no await happens
+ * between reading the counts and changing them, so on one event loop no two claims can
+ * both take the last unit. Counts are in offer units (one unit = one bundle: every component
+ * times its quantity), so a bundle takes all of its components or none.
+ *
+ * Invariant, after every operation: reserved = available + held + sold, none negative.
+ *
+ * Everything a claim reads or changes is a field of this class (or of a market's pool record),
+ * read with nothing in between; the operations that change those same counts stay beside it.
+ * The waitlist (OfferWaitlist) and the pools' setup and reports (market-pools.ts) live apart:
+ * a claim reaches the line only when units come back.
+ */
 export class OfferBook {
   readonly offerId: string;
   readonly organizationId: string;
@@ -182,21 +87,12 @@ export class OfferBook {
   private refusedBefore = new KeyTable<ClaimOutcome>();
   /** When the refusals next move a window on; the first decision or sweep starts the clock. */
   private forgetRefusalsAt = Number.NEGATIVE_INFINITY;
-  private readonly waitlist: WaitingEntry[] = [];
-  /** The `order` the next shopper to join gets. */
-  private nextOrder = 1;
-  /** Ends of waits since the last takeWaitlistEnds, to be persisted. */
-  private waitlistEnds: WaitlistEnd[] = [];
-  /**
-   * Keyed joins' first answers, whatever became of the entry since: a retry with the key gets
-   * the same place again and never joins twice. Joins are few next to claims: kept whole.
-   */
-  private readonly waitAnswers = new Map<string, WaitAnswer>();
+  private readonly waitlist = new OfferWaitlist();
   /**
    * Per-market reserves: each market's units are claimed by its own shoppers only. The
    * offer's totals above stay the sums of its pools. Null when the offer is not split.
    */
-  private readonly pools: Map<string, Pool> | null;
+  private readonly pools: Map<string, MarketPool> | null;
   /** Looked up on every hold made: a set built once, when the book loads. */
   private readonly offerCodes: ReadonlySet<string>;
 
@@ -210,14 +106,7 @@ export class OfferBook {
     this.holdTtlMs = settings.holdTtlMs;
     this.opensAt = settings.opensAt ?? null;
     this.closesAt = settings.closesAt ?? null;
-    this.pools = settings.markets
-      ? new Map(
-          settings.markets.map((share) => [
-            share.market,
-            { reserved: share.reserved, held: 0, sold: share.sold, released: share.released },
-          ]),
-        )
-      : null;
+    this.pools = poolsOf(settings.markets);
     this.offerCodes = new Set(settings.offerCodes ?? []);
   }
 
@@ -237,16 +126,7 @@ export class OfferBook {
 
   /** Each market's counts (split offers only), in offer units, by market code. */
   marketCounts(): MarketCounts[] {
-    if (this.pools === null) return [];
-    const pools = [...this.pools].sort(([a], [b]) => (a < b ? -1 : 1));
-    return pools.map(([market, pool]) => ({
-      market,
-      released: pool.released,
-      reserved: pool.reserved,
-      available: poolAvailable(pool),
-      held: pool.held,
-      sold: pool.sold,
-    }));
+    return this.pools === null ? [] : marketCountsOf(this.pools);
   }
 
   /**
@@ -268,6 +148,14 @@ export class OfferBook {
 
   get available(): number {
     return this.reservedUnits - this.heldUnits - this.soldUnits;
+  }
+
+  /** Whether `quantity` units are free for a shopper of `market` (its own reserve, if split). */
+  hasUnitsFor(market: string | null, quantity: number): boolean {
+    if (this.available < quantity) return false;
+    if (this.pools === null) return true;
+    const pool = this.poolOf(market);
+    return pool !== undefined && !pool.released && poolAvailable(pool) >= quantity;
   }
 
   getHold(holdId: string): BookHold | undefined {
@@ -499,16 +387,9 @@ export class OfferBook {
   releaseMarket(market: string): number {
     const pool = this.pools?.get(market);
     if (!pool) return 0;
-    pool.released = true;
-    const unused = Math.max(0, poolAvailable(pool));
-    pool.reserved -= unused;
+    const unused = releasePool(pool);
     this.reservedUnits -= unused;
-    let kept = 0;
-    for (const entry of this.waitlist) {
-      if (entry.market === market) this.endWait(entry, 'expired');
-      else this.waitlist[kept++] = entry;
-    }
-    this.waitlist.length = kept;
+    this.waitlist.endMarket(market);
     return unused;
   }
 
@@ -522,14 +403,14 @@ export class OfferBook {
       shopperId,
       quantity,
       market,
-      order: this.nextOrder,
+      order: this.waitlist.nextWaitingOrder,
       joinedAt: now,
     });
   }
 
   /** The `order` of the next shopper to join: after everyone in line, restored ones too. */
   get nextWaitingOrder(): number {
-    return this.nextOrder;
+    return this.waitlist.nextWaitingOrder;
   }
 
   /**
@@ -538,9 +419,7 @@ export class OfferBook {
    */
   addWaiting(entry: WaitingEntry): number {
     if (this.pools === null) entry.market = null;
-    this.waitlist.push(entry);
-    if (entry.order >= this.nextOrder) this.nextOrder = entry.order + 1;
-    return this.waitlist.length;
+    return this.waitlist.add(entry);
   }
 
   /** Whether waiting may still bring a shopper of `market` units (its reserve is not released). */
@@ -555,98 +434,40 @@ export class OfferBook {
    * (it was served meanwhile: the caller takes back its hold too).
    */
   removeWaiting(entryId: string): boolean {
-    for (let index = this.waitlist.length - 1; index >= 0; index--) {
-      if (this.waitlist[index]?.id !== entryId) continue;
-      this.waitlist.splice(index, 1);
-      return true;
-    }
-    return false;
+    return this.waitlist.remove(entryId);
   }
 
   /** The first answer to a join with this Idempotency-Key, if one was given. */
   waitAnswerOf(key: string): WaitAnswer | undefined {
-    return this.waitAnswers.get(key);
+    return this.waitlist.answerOf(key);
   }
 
   /** Remembers a keyed join's answer: when it is decided, and when recovering from its row. */
   rememberWaitAnswer(key: string, answer: WaitAnswer): void {
-    this.waitAnswers.set(key, answer);
+    this.waitlist.rememberAnswer(key, answer);
   }
 
   /** Forgets the key's answer if it names the entry (a join whose write failed). */
   forgetWaitAnswer(key: string, entryId: string): void {
-    if (this.waitAnswers.get(key)?.entryId === entryId) this.waitAnswers.delete(key);
+    this.waitlist.forgetAnswer(key, entryId);
   }
 
   /** Waits that ended since the last call, in the order they ended, to be persisted. */
   takeWaitlistEnds(): WaitlistEnd[] {
-    if (this.waitlistEnds.length === 0) return noWaitlistEnds;
-    const ends = this.waitlistEnds;
-    this.waitlistEnds = [];
-    return ends;
-  }
-
-  private endWait(entry: WaitingEntry, status: 'left' | 'expired'): void {
-    this.waitlistEnds.push({ entryId: entry.id, status, holdId: null });
+    return this.waitlist.takeEnds();
   }
 
   /** Holds created for waitlisted shoppers since the last call, to be persisted. */
-  private promoted: BookHold[] = [];
-
   takePromotedHolds(): BookHold[] {
-    if (this.promoted.length === 0) return nothingPromoted;
-    const promoted = this.promoted;
-    this.promoted = [];
-    return promoted;
+    return this.waitlist.takePromoted();
   }
 
-  /**
-   * First come, first served: an entry over the per-buyer limit is dropped, and the first
-   * entry that does not fit stops the line (of its market, when the offer is split: a market
-   * with units serves its own line even while another market's head waits).
-   */
+  /** Units came back: while the offer is live, the waitlist gets them before a newcomer. */
   private afterRelease(released: boolean, now: number): void {
-    if (!released || this.status !== 'live') return;
-    let blocked: Set<string | null> | undefined;
-    let index = 0;
-    while (index < this.waitlist.length) {
-      const next = this.waitlist[index] as WaitingEntry;
-      const pool = this.poolOf(next.market);
-      const fits =
-        this.available >= next.quantity &&
-        (this.pools === null ||
-          (pool !== undefined && !pool.released && poolAvailable(pool) >= next.quantity));
-      if (!fits || blocked?.has(next.market)) {
-        if (this.pools === null) return;
-        blocked ??= new Set();
-        blocked.add(next.market);
-        index++;
-        continue;
-      }
-      this.waitlist.splice(index, 1);
-      if (this.overLimit(next.shopperId, next.quantity)) {
-        this.endWait(next, 'left');
-        continue;
-      }
-      const hold = this.addHold({
-        id: randomUUID(),
-        shopperId: next.shopperId,
-        quantity: next.quantity,
-        createdAt: now,
-        expiresAt: now + this.holdTtlMs,
-        state: 'held',
-        idempotencyKey: null,
-        offerCode: null,
-        trafficSource: 'waitlist',
-        market: next.market,
-        durable: settled,
-      });
-      this.promoted.push(hold);
-      this.waitlistEnds.push({ entryId: next.id, status: 'served', holdId: hold.id });
-    }
+    if (released && this.status === 'live') this.waitlist.serve(this, now);
   }
 
-  private poolOf(market: string | null): Pool | undefined {
+  private poolOf(market: string | null): MarketPool | undefined {
     return market === null || this.pools === null ? undefined : this.pools.get(market);
   }
 
@@ -676,13 +497,8 @@ export class OfferBook {
     }
     const unsold = this.reservedUnits - this.soldUnits - this.heldUnits;
     this.reservedUnits -= unsold;
-    const unsoldByMarket: Record<string, number> = {};
-    for (const [market, pool] of this.pools ?? []) {
-      unsoldByMarket[market] = poolAvailable(pool);
-      pool.reserved -= unsoldByMarket[market];
-    }
-    for (const entry of this.waitlist) this.endWait(entry, 'expired');
-    this.waitlist.length = 0;
+    const unsoldByMarket = closePools(this.pools);
+    this.waitlist.endAll();
     return { unsold, released, unsoldByMarket };
   }
 
@@ -692,8 +508,8 @@ export class OfferBook {
    */
   standingOf(shopperId: string): { hold: BookHold } | { position: number } | undefined {
     for (const hold of this.holds.values()) if (hold.shopperId === shopperId) return { hold };
-    const index = this.waitlist.findIndex((entry) => entry.shopperId === shopperId);
-    return index >= 0 ? { position: index + 1 } : undefined;
+    const position = this.waitlist.positionOf(shopperId);
+    return position === undefined ? undefined : { position };
   }
 
   get waitlistLength(): number {

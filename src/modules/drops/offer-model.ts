@@ -1,5 +1,5 @@
 import type { DropsRepository, OfferRow } from './drops.repository.js';
-import type { BookCounts, OfferStatus } from './offer-book.js';
+import type { BookCounts, OfferStatus } from './offer-book.types.js';
 import type { OfferStore } from './offer-store.js';
 import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
 import { sortUrgencyStages, type UrgencyStage } from './urgency-stages.js';

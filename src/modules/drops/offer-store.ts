@@ -1,7 +1,13 @@
 import type { OfferRow } from './drops.repository.js';
-import type { BookCounts, ClaimRefusal, MarketCounts, OfferStatus } from './offer-book.js';
+import type {
+  BookCounts,
+  BookHold,
+  ClaimRefusal,
+  MarketCounts,
+  OfferStatus,
+} from './offer-book.types.js';
 
-/**
+/*
  * Where the live state of armed offers is kept and decided: reserved units, cart holds,
  * idempotent answers, the waitlist. Two implementations keep the same rules (OfferBook's):
  * - embedded (the default): one book per offer in this process, decided synchronously;
@@ -11,21 +17,11 @@ import type { BookCounts, ClaimRefusal, MarketCounts, OfferStatus } from './offe
  * database has the last word on a sale (the order insert checks the hold row and the offer's
  * sold count against its reserve).
  */
-export interface StoreHold {
-  id: string;
+
+/** A hold as a store answers it: the book's hold, named with its offer, without its write. */
+export interface StoreHold extends Omit<BookHold, 'durable'> {
   offerId: string;
   organizationId: string;
-  shopperId: string;
-  quantity: number;
-  createdAt: number;
-  expiresAt: number;
-  /** `checking_out` pins a hold while its payment is in flight: it cannot expire then. */
-  state: 'held' | 'checking_out';
-  idempotencyKey: string | null;
-  offerCode: string | null;
-  trafficSource: string | null;
-  /** The market whose reserve the units came from; null when the offer is not split. */
-  market: string | null;
 }
 
 export type StoreClaimOutcome =

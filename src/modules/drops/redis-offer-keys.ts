@@ -1,5 +1,5 @@
 import type { HoldRow, OfferRow, WaitlistAnswerRow, WaitlistRow } from './drops.repository.js';
-import type { ClaimRefusal, MarketShare } from './offer-book.js';
+import type { ClaimRefusal, MarketShare } from './offer-book.types.js';
 import type { StoreHold } from './offer-store.js';
 
 /**

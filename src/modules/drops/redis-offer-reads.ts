@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { OfferStatus } from './offer-book.js';
+import type { OfferStatus } from './offer-book.types.js';
 import type { Standing, StoreCounts } from './offer-store.js';
 import { offerKeys, type StoredHold, type StoredPool } from './redis-offer-keys.js';
 

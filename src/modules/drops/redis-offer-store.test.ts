@@ -7,7 +7,8 @@ import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../db/dat
 import { ManualClock } from '../../lib/clock.js';
 import { DropsRepository, type OfferRow } from './drops.repository.js';
 import { HoldJournal, type JournalHold } from './hold-journal.js';
-import { OfferBook, type OfferStatus } from './offer-book.js';
+import { OfferBook } from './offer-book.js';
+import type { OfferStatus } from './offer-book.types.js';
 import type { StoreClaimOutcome, StoreClaimRequest, StoreCounts } from './offer-store.js';
 import { offerKeys } from './redis-offer-keys.js';
 import { RedisOfferStore, type RedisOfferStoreDeps } from './redis-offer-store.js';

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
+import { bookedStatuses, readBookRows } from './book-rows.js';
 import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
-import { bookedStatuses } from './embedded-offer-store.js';
-import type { HoldJournal, JournalWaitEnd } from './hold-journal.js';
-import type { ClaimRefusal, OfferStatus } from './offer-book.js';
+import type { HoldJournal } from './hold-journal.js';
+import type { OfferStatus } from './offer-book.types.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -17,22 +17,26 @@ import type {
   StoreHold,
   WaitlistAnswer,
 } from './offer-store.js';
-import { type BatchEffects, ClaimBatches } from './redis-claim-batches.js';
+import { RedisClaims } from './redis-claims.js';
+import { HoldCheckouts } from './redis-hold-checkouts.js';
 import { HoldPlaces } from './redis-hold-places.js';
 import {
-  type JoiningEntry,
   loadArgs,
   type OfferKeys,
   offerIndexKey,
   offerKeys,
   optionalArg,
-  parseAnswer,
-  type StoredHold,
   storeHoldOf,
 } from './redis-offer-keys.js';
 import { readCounts, readStanding } from './redis-offer-reads.js';
-import { type OfferScriptName, offerScripts, runOfferScript } from './redis-offer-scripts.js';
-import { UnknownCodeWarnings } from './unknown-code-warnings.js';
+import {
+  type OfferScriptName,
+  offerScripts,
+  type RunOfferScript,
+  runOfferScript,
+} from './redis-offer-scripts.js';
+import { ScriptEffects, type UnitsReply } from './redis-script-effects.js';
+import { WaitlistJoins } from './redis-waitlist-joins.js';
 
 export interface RedisOfferStoreDeps {
   /** Shared with the rest of the process: the store neither opens nor quits it. */
@@ -65,44 +69,42 @@ const closedOfferTtlSeconds = 7 * 24 * 3600;
 const stuckCheckoutMs = 5 * 60_000;
 
 /**
- * Scripts that may move units answer [answer, org, expired ids, promoted id/hold pairs, ended
- * waits (entry id/status pairs), extra].
- */
-type UnitsReply = [string | number, string, string[], string[], string[], unknown?];
-
-/** The join script's answer when it did not refuse: [kind, 'w:<position>:<id>', joining, org]. */
-type JoinReply = ['joined' | 'replay', string, string, string];
-
-/**
  * Offers shared by several processes through Redis: each decision is one Lua script
  * (redis-offer-scripts.ts) over the offer's keys, with OfferBook's rules. A hold is
  * acknowledged once the journal made it durable; ended holds and waitlist holds a script
- * reports are journaled here, by the process whose script decided them. So is the waitlist: a
- * join is acknowledged once its row is committed, and a restart (or a Redis that lost the
- * offer's keys) puts the waiting entries back in line from their rows.
+ * reports are journaled by the process whose script decided them (ScriptEffects). So is the
+ * waitlist: a join is acknowledged once its row is committed, and a restart (or a Redis that
+ * lost the offer's keys) puts the waiting entries back in line from their rows.
+ *
+ * Claims (RedisClaims), joins (WaitlistJoins) and payments (HoldCheckouts) each have their own
+ * part; this class opens, sweeps and closes offers and hands every other call to its part.
  */
 export class RedisOfferStore implements OfferStore {
   readonly kind = 'redis';
   private readonly places: HoldPlaces;
-  private readonly settling = new Set<string>();
+  private readonly effects: ScriptEffects;
+  private readonly claims: RedisClaims;
+  private readonly joins: WaitlistJoins;
+  private readonly checkouts: HoldCheckouts;
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
-
-  private readonly batches: ClaimBatches;
-  /**
-   * Each booked offer's codes, loaded once per process: codes change only before arming, so
-   * they never change while the offer takes claims.
-   */
-  private readonly codesByOffer = new Map<string, Promise<ReadonlySet<string> | undefined>>();
-  private readonly unknownCodes: UnknownCodeWarnings;
+  private readonly run: RunOfferScript = (script, offerId, args) =>
+    runOfferScript(this.deps.redis, offerScripts[script], this.keysOf(offerId).all, args);
 
   constructor(private readonly deps: RedisOfferStoreDeps) {
-    this.unknownCodes = new UnknownCodeWarnings(deps.logger);
     this.places = new HoldPlaces(deps.repository);
-    this.batches = new ClaimBatches(
-      (offerId, args) => this.run('claims', offerId, args),
-      (offerId, effects) => this.settleEffects(offerId, effects),
-    );
+    this.effects = new ScriptEffects({ ...deps, places: this.places, run: this.run });
+    // Each part takes what it uses of these.
+    const parts = {
+      ...deps,
+      run: this.run,
+      places: this.places,
+      effects: this.effects,
+      reopen: (offerId: string) => this.reopen(offerId),
+    };
+    this.claims = new RedisClaims(parts);
+    this.joins = new WaitlistJoins(parts);
+    this.checkouts = new HoldCheckouts(parts);
   }
 
   async recover(): Promise<void> {
@@ -134,20 +136,16 @@ export class RedisOfferStore implements OfferStore {
     // Loaded already (by this process or another): the live state wins over the rows. The
     // script checks again, atomically, in case two processes load at once.
     if ((await this.deps.redis.exists(keys.state)) === 0) {
-      const [sold, holds, bought, markets, waiting, answers] = await Promise.all([
-        this.deps.repository.soldUnits(offer.id),
-        this.deps.repository.listHolds(offer.id),
-        this.deps.repository.unitsBoughtByShopper(offer.id),
-        this.deps.repository.listMarketReserves(offer.id),
-        this.deps.repository.listWaiting(offer.organizationId, offer.id),
-        this.deps.repository.listWaitlistAnswers(offer.organizationId, offer.id),
-      ]);
+      const { sold, holds, bought, markets, waiting, waitAnswers } = await readBookRows(
+        this.deps.repository,
+        offer,
+      );
       const now = this.deps.clock.now().getTime();
       const shares = markets.map(marketShareOf);
-      const waitlist = { waiting, answers };
+      const waitlist = { waiting, answers: waitAnswers };
       const args = [...loadArgs(offer, sold, holds, now, bought, shares, waitlist), ...spareIds()];
       const reply = await this.moveUnits('load', offer.id, args);
-      if (reply) this.settle(offer.id, reply);
+      if (reply) this.effects.settle(offer.id, reply);
     }
     // After the load, so a sweep that found no state and dropped the id cannot drop it again.
     await this.deps.redis.sadd(offerIndexKey(this.deps.prefix), offer.id);
@@ -161,8 +159,8 @@ export class RedisOfferStore implements OfferStore {
   async close(offerId: string): Promise<ClosedBook | null> {
     const reply = await this.moveUnits('close', offerId, [closedOfferTtlSeconds]);
     if (!reply) return null;
-    this.ended(reply[2], 'released');
-    this.waitsEnded(reply[1], reply[4]);
+    this.effects.ended(reply[2], 'released');
+    this.effects.waitsEnded(reply[1], reply[4]);
     // cjson writes an empty table as {}: no market, nothing per market.
     const unsoldByMarket = JSON.parse(String(reply[5])) as Record<string, number>;
     return { unsold: Number(reply[0]), unsoldByMarket };
@@ -171,66 +169,12 @@ export class RedisOfferStore implements OfferStore {
   async releaseMarket(offerId: string, market: string): Promise<number | null> {
     const reply = await this.moveUnits('releaseMarket', offerId, [market]);
     if (!reply) return null;
-    this.settle(offerId, reply);
+    this.effects.settle(offerId, reply);
     return Number(reply[0]);
   }
 
-  async claim(offerId: string, asked: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
-    const request = asked.offerCode === null ? asked : await this.attribute(offerId, asked);
-    const answer = await this.decideClaim(offerId, request);
-    if (answer?.ok && !answer.replay && asked.offerCode !== null && request.offerCode === null) {
-      this.unknownCodes.note(offerId, asked.offerCode, asked.now);
-    }
-    // Redis lost the offer (restarted empty, or flushed) while it is still on sale: rebuild it
-    // from the database once and decide again, instead of refusing every shopper.
-    if (answer === undefined && (await this.reopen(offerId))) {
-      return this.decideClaim(offerId, request);
-    }
-    return answer;
-  }
-
-  /**
-   * A retry may be answered with a hold another process decided and has not written yet, or
-   * never will (it died in between). Whoever answers makes the hold durable first: this
-   * process writes the same row from Redis (the first insert wins, the other does nothing).
-   */
-  private async makeDurable(offerId: string, organizationId: string, holdId: string) {
-    if (await this.places.find(holdId)) return;
-    const encoded = await this.deps.redis.hget(this.keysOf(offerId).holds, holdId);
-    if (!encoded) {
-      // The hold ended meanwhile: it was written if anyone was ever told of it.
-      await this.places.durable(holdId);
-      return;
-    }
-    await this.deps.journal.created(storeHoldOf(holdId, offerId, organizationId, encoded));
-    this.places.remember(holdId, { offerId, organizationId });
-  }
-
-  /**
-   * The claim with its code kept only when it is one of the offer's own (as OfferBook's
-   * attributedCode): a wrong code never refuses a claim, it only goes unrecorded.
-   */
-  private async attribute(offerId: string, request: StoreClaimRequest) {
-    let codes = this.codesByOffer.get(offerId);
-    if (codes === undefined) {
-      codes = this.loadCodes(offerId);
-      this.codesByOffer.set(offerId, codes);
-      // Not kept for an offer without a book yet: its codes may still change.
-      const forget = () => this.codesByOffer.delete(offerId);
-      codes.then((found) => found ?? forget(), forget);
-    }
-    const known = await codes;
-    if (known === undefined || known.has(request.offerCode ?? '')) return request;
-    return { ...request, offerCode: null };
-  }
-
-  private async loadCodes(offerId: string): Promise<ReadonlySet<string> | undefined> {
-    const offer = await this.deps.repository.findOfferById(offerId);
-    const booked =
-      offer && (offer.status === 'closed' || bookedStatuses.includes(offer.status as OfferStatus));
-    if (!offer || !booked) return undefined;
-    const rows = await this.deps.repository.listCodes(offer.organizationId, [offer.id]);
-    return new Set(rows.map((row) => row.code));
+  claim(offerId: string, request: StoreClaimRequest): Promise<StoreClaimOutcome | undefined> {
+    return this.claims.claim(offerId, request);
   }
 
   /** Loads a booked offer whose keys are missing; true when it was loaded. */
@@ -241,131 +185,25 @@ export class RedisOfferStore implements OfferStore {
     return true;
   }
 
-  private async decideClaim(
-    offerId: string,
-    request: StoreClaimRequest,
-  ): Promise<StoreClaimOutcome | undefined> {
-    const decided = await this.batches.decide(offerId, request);
-    if (!decided) return undefined;
-    const answer = parseAnswer(decided.answer);
-    if (!answer.ok) return answer;
-    if (decided.replayed) {
-      await this.makeDurable(offerId, decided.organizationId, answer.holdId);
-      return { ...answer, replay: true };
-    }
-    const { holdId } = decided;
-    const place = { offerId, organizationId: decided.organizationId };
-    try {
-      await this.deps.journal.created({
-        ...place,
-        id: holdId,
-        shopperId: request.shopperId,
-        quantity: request.quantity,
-        createdAt: request.now,
-        expiresAt: answer.expiresAt,
-        idempotencyKey: request.idempotencyKey,
-        offerCode: request.offerCode,
-        trafficSource: request.trafficSource,
-        market: decided.market,
-      });
-    } catch (error) {
-      await this.revoke(offerId, holdId, request.idempotencyKey);
-      throw error;
-    }
-    this.places.remember(holdId, place);
-    return { ...answer, replay: false };
-  }
-
   async releaseHold(holdId: string, now: number): Promise<boolean> {
     const place = await this.places.find(holdId);
     if (!place) return false;
     const reply = await this.moveUnits('release', place.offerId, [holdId, now, ...spareIds()]);
     if (!reply) return false;
-    this.settle(place.offerId, reply);
+    this.effects.settle(place.offerId, reply);
     if (reply[0] !== 1) return false;
-    this.ended([holdId], 'released');
+    this.effects.ended([holdId], 'released');
     return true;
   }
 
-  async joinWaitlist(
+  joinWaitlist(
     offerId: string,
     shopperId: string,
     quantity: number,
     market: string | null,
     idempotencyKey: string | null = null,
   ): Promise<WaitlistAnswer | undefined> {
-    const now = this.deps.clock.now().getTime();
-    const entryId = randomUUID();
-    const key = optionalArg(idempotencyKey);
-    const args = [shopperId, quantity, optionalArg(market), key, entryId, now];
-    let reply = await this.run('joinWaitlist', offerId, args);
-    // Redis lost the offer while it is on sale: rebuild it (its line too) and decide again.
-    if (reply === null && (await this.reopen(offerId))) {
-      reply = await this.run('joinWaitlist', offerId, args);
-    }
-    if (reply === null) return undefined;
-    if (typeof reply === 'string') return { ok: false, code: reply as ClaimRefusal };
-    const [kind, answer, joining, organizationId] = reply as JoinReply;
-    const position = Number(answer.slice(2, answer.indexOf(':', 2)));
-    const id = answer.slice(answer.indexOf(':', 2) + 1);
-    // A retry whose first join is still unwritten (in flight elsewhere, or its process died)
-    // writes the same row itself before answering: the first insert wins, the other does nothing.
-    if (kind === 'replay') {
-      if (joining !== '') await this.writeJoin(offerId, organizationId, id, joining);
-      return { ok: true, position };
-    }
-    try {
-      await this.writeJoin(offerId, organizationId, id, joining);
-    } catch (error) {
-      await this.unjoin(offerId, id, idempotencyKey);
-      throw error;
-    }
-    return { ok: true, position };
-  }
-
-  /**
-   * Commits a join's row, then takes it out of `joining`. A wait that ended before the row
-   * existed (another process served it, or passed it by) is written again now, after the row.
-   */
-  private async writeJoin(
-    offerId: string,
-    organizationId: string,
-    entryId: string,
-    joining: string,
-  ): Promise<void> {
-    const entry = JSON.parse(joining) as JoiningEntry;
-    await this.deps.journal.joined({
-      id: entryId,
-      offerId,
-      organizationId,
-      shopperId: entry.s,
-      quantity: entry.q,
-      market: entry.m ?? null,
-      order: entry.o,
-      joinedAt: entry.t,
-      idempotencyKey: entry.k ?? null,
-      position: entry.p,
-    });
-    try {
-      const ending = String(await this.run('joinWritten', offerId, [entryId]));
-      if (ending !== '') this.deps.journal.waitsEnded([waitEndOf(entryId, organizationId, ending)]);
-    } catch (error) {
-      // The row is durable: the join stands. Only an early end may be left unwritten.
-      this.deps.logger?.warn({ err: error, entryId }, 'written join not confirmed to Redis');
-    }
-  }
-
-  /** Takes back a join whose row was not written, with a hold it got meanwhile. */
-  private async unjoin(offerId: string, entryId: string, key: string | null): Promise<void> {
-    try {
-      const ending = String(await this.run('unjoin', offerId, [entryId, optionalArg(key)]));
-      if (!ending.startsWith('served:')) return;
-      const holdId = ending.slice('served:'.length);
-      await this.revoke(offerId, holdId, null);
-      this.ended([holdId], 'released');
-    } catch (error) {
-      this.deps.logger?.error({ err: error, entryId }, 'unwritten join not taken back');
-    }
+    return this.joins.join(offerId, shopperId, quantity, market, idempotencyKey);
   }
 
   async standing(offerId: string, shopperId: string): Promise<Standing | undefined> {
@@ -382,25 +220,16 @@ export class RedisOfferStore implements OfferStore {
     return encoded ? storeHoldOf(holdId, place.offerId, place.organizationId, encoded) : undefined;
   }
 
-  async beginCheckout(holdId: string, now: number): Promise<CheckoutStart> {
-    // Only a durable hold has a place: one acknowledged here, or one whose row was found.
-    const place = await this.places.find(holdId);
-    if (!place) return { ok: false, reason: 'missing' };
-    const reply = String(await this.run('beginCheckout', place.offerId, [holdId, now]));
-    if (reply === 'missing' || reply === 'busy' || reply === 'expired') {
-      return { ok: false, reason: reply };
-    }
-    return { ok: true, hold: storeHoldOf(holdId, place.offerId, place.organizationId, reply) };
+  beginCheckout(holdId: string, now: number): Promise<CheckoutStart> {
+    return this.checkouts.begin(holdId, now);
   }
 
-  async abortCheckout(holdId: string): Promise<number> {
-    const place = await this.places.find(holdId);
-    return place ? (await this.abortCheckoutOf(place.offerId, holdId)).leaving : 0;
+  abortCheckout(holdId: string): Promise<number> {
+    return this.checkouts.abort(holdId);
   }
 
-  async completeSale(holdId: string): Promise<void> {
-    const place = await this.places.find(holdId);
-    if (place) await this.completeSaleOf(place.offerId, holdId);
+  completeSale(holdId: string): Promise<void> {
+    return this.checkouts.complete(holdId);
   }
 
   async unsell(
@@ -413,7 +242,7 @@ export class RedisOfferStore implements OfferStore {
   ): Promise<void> {
     const args = [shopperId, quantity, restock ? 1 : 0, now, optionalArg(market), ...spareIds()];
     const reply = await this.moveUnits('unsell', offerId, args);
-    if (reply) this.settle(offerId, reply);
+    if (reply) this.effects.settle(offerId, reply);
   }
 
   async counts(offerId: string): Promise<StoreCounts | undefined> {
@@ -445,121 +274,11 @@ export class RedisOfferStore implements OfferStore {
           }
           return;
         }
-        this.settle(offerId, reply);
-        for (const holdId of reply[5] as string[]) await this.settleStuckPayment(offerId, holdId);
+        this.effects.settle(offerId, reply);
+        for (const holdId of reply[5] as string[])
+          await this.checkouts.settleStuck(offerId, holdId);
       }),
     );
-  }
-
-  private async settleStuckPayment(offerId: string, holdId: string): Promise<void> {
-    if (this.settling.has(holdId)) return;
-    this.settling.add(holdId);
-    try {
-      if (await this.deps.repository.findOrderByHold(holdId)) {
-        await this.completeSaleOf(offerId, holdId);
-        return;
-      }
-      const { leaving, market } = await this.abortCheckoutOf(offerId, holdId);
-      if (leaving > 0) {
-        const place = await this.places.find(holdId);
-        const organizationId = place?.organizationId ?? (await this.organizationOf(offerId));
-        if (this.deps.returnUnsold && organizationId) {
-          await this.deps.returnUnsold(organizationId, offerId, leaving, market);
-        } else {
-          this.deps.logger?.warn(
-            { offerId, holdId, units: leaving },
-            'stuck payment of a closed offer aborted: its units left the offer',
-          );
-        }
-      }
-    } finally {
-      this.settling.delete(holdId);
-    }
-  }
-
-  private async organizationOf(offerId: string): Promise<string | undefined> {
-    return (await this.deps.repository.findOfferById(offerId))?.organizationId;
-  }
-
-  private async abortCheckoutOf(
-    offerId: string,
-    holdId: string,
-  ): Promise<{ leaving: number; market: string | null }> {
-    const [units, market] = (await this.run('abortCheckout', offerId, [holdId])) as [
-      number,
-      string,
-    ];
-    const leaving = Number(units);
-    // The hold left a closed offer unpaid: its row ends too.
-    if (leaving > 0) this.ended([holdId], 'released');
-    return { leaving, market: market === '' ? null : market };
-  }
-
-  private async completeSaleOf(offerId: string, holdId: string): Promise<void> {
-    await this.run('completeSale', offerId, [holdId]);
-    this.places.forget(holdId);
-  }
-
-  /** Takes back a hold whose write failed: its units return, its key's answer is forgotten. */
-  private async revoke(offerId: string, holdId: string, key: string | null): Promise<void> {
-    const args = [holdId, optionalArg(key)];
-    await this.run('revoke', offerId, args).catch((error: unknown) => {
-      this.deps.logger?.error(
-        { err: error, holdId },
-        'unwritten hold not revoked; its units return at its deadline',
-      );
-    });
-  }
-
-  /**
-   * Journals what a script did besides its answer: holds expired, holds given to the waitlist,
-   * waits ended.
-   */
-  private settle(offerId: string, reply: UnitsReply): void {
-    const [, organizationId, expired, promoted, waitEnds] = reply;
-    this.settleEffects(offerId, { organizationId, expired, promoted, waitEnds });
-  }
-
-  /**
-   * Journals what a script ended (expired holds, waits) and began (the waitlist's holds, each
-   * written with the end of the wait it served).
-   */
-  private settleEffects(
-    offerId: string,
-    { organizationId, expired, promoted, waitEnds }: BatchEffects,
-  ) {
-    this.ended(expired, 'expired');
-    this.waitsEnded(organizationId, waitEnds);
-    const place = { offerId, organizationId };
-    for (let index = 0; index < promoted.length; index += 2) {
-      const id = promoted[index] as string;
-      const encoded = promoted[index + 1] as string;
-      const hold = storeHoldOf(id, offerId, organizationId, encoded);
-      const entryId = (JSON.parse(encoded) as StoredHold).w ?? null;
-      this.deps.journal.created(hold, entryId).then(
-        () => this.places.remember(id, place),
-        (error: unknown) => {
-          this.deps.logger?.error({ err: error, holdId: id }, 'waitlist hold not written');
-          return this.revoke(offerId, id, null);
-        },
-      );
-    }
-  }
-
-  /** Journals waits a script ended without a hold: pairs of entry id and status. */
-  private waitsEnded(organizationId: string, pairs: readonly string[] | undefined): void {
-    if (!pairs || pairs.length === 0) return;
-    const ends: JournalWaitEnd[] = [];
-    for (let index = 0; index < pairs.length; index += 2) {
-      ends.push(waitEndOf(pairs[index] as string, organizationId, pairs[index + 1] as string));
-    }
-    this.deps.journal.waitsEnded(ends);
-  }
-
-  private ended(holdIds: readonly string[], status: 'expired' | 'released'): void {
-    if (holdIds.length === 0) return;
-    for (const holdId of holdIds) this.places.forget(holdId);
-    this.deps.journal.ended(holdIds, status);
   }
 
   private keysOf(offerId: string): OfferKeys {
@@ -574,22 +293,6 @@ export class RedisOfferStore implements OfferStore {
   ): Promise<UnitsReply | null> {
     return this.run(script, offerId, args) as Promise<UnitsReply | null>;
   }
-
-  private run(
-    script: OfferScriptName,
-    offerId: string,
-    args: ReadonlyArray<string | number>,
-  ): Promise<unknown> {
-    return runOfferScript(this.deps.redis, offerScripts[script], this.keysOf(offerId).all, args);
-  }
-}
-
-/** A wait's end as the scripts note it: 'served:<hold id>', 'left' or 'expired'. */
-function waitEndOf(id: string, organizationId: string, ending: string): JournalWaitEnd {
-  if (ending.startsWith('served:')) {
-    return { id, organizationId, status: 'served', holdId: ending.slice('served:'.length) };
-  }
-  return { id, organizationId, status: ending === 'left' ? 'left' : 'expired' };
 }
 
 function spareIds(): string[] {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import type { Notifier } from '../notifications/index.js';
 import type { DropsRepository, OfferMarketRow, OfferRow } from './drops.repository.js';
-import type { MarketCounts } from './offer-book.js';
+import type { MarketCounts } from './offer-book.types.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
 
 export type StockLevel = 'low_stock' | 'sold_out';

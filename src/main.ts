@@ -76,6 +76,15 @@ export async function startMydrop(
     });
   }, 2_000);
   stockWatcher.unref();
+  // Payments left `charging` by a crash or a provider timeout: refunded if no order came of them.
+  const sweepPayments = () => {
+    services.paymentReconciler.sweep().catch((error: unknown) => {
+      logger.error({ err: error }, 'settling checkout payments failed');
+    });
+  };
+  sweepPayments();
+  const paymentSweeper = setInterval(sweepPayments, 30_000);
+  paymentSweeper.unref();
 
   if (config.demoOnFirstStart && !(await services.organizations.hasAnyOrganization())) {
     logger.info('empty database: creating the demo workspace');
@@ -111,6 +120,7 @@ export async function startMydrop(
     stopping ??= (async () => {
       clearInterval(reserveSweeper);
       clearInterval(stockWatcher);
+      clearInterval(paymentSweeper);
       await app.close();
       await services.offerStore.stop();
       await services.scheduler.stop();

@@ -14,6 +14,8 @@ import { AuditRepository, AuditService } from './modules/audit/index.js';
 import { BenchmarksService, DropRunsRepository } from './modules/benchmarks/index.js';
 import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
 import {
+  CheckoutPayments,
+  CheckoutPaymentsRepository,
   DropsRepository,
   EmbeddedOfferStore,
   HoldJournal,
@@ -21,6 +23,8 @@ import {
   OffersService,
   OrdersService,
   type PaymentProvider,
+  PaymentReconciler,
+  PaymentRefunds,
   SandboxPaymentProvider,
   ShopperProfilesRepository,
   ShopperService,
@@ -78,6 +82,8 @@ export interface Services {
   /** Flags operations when a live offer runs low or sells out, with its substitutes. */
   stockWatch: StockWatch;
   orders: OrdersService;
+  /** Settles checkout payments left `charging` (the sweep) and what providers report. */
+  paymentReconciler: PaymentReconciler;
   /** Verifies Stripe webhooks; undefined while STRIPE_WEBHOOK_SECRET is not set. */
   stripeWebhooks: StripeWebhookReceiver | undefined;
   fulfilment: FulfilmentService;
@@ -119,6 +125,13 @@ export interface ServiceOptions {
   stripe?: StripeSettings | undefined;
   /** Offer the sandbox provider (test cards); true unless said otherwise. */
   sandboxPayments?: boolean;
+  /** Timings of durable checkout payments (tests shorten them); see checkout-payments.ts. */
+  checkoutPayments?: {
+    graceMs?: number;
+    answerWaitMs?: number;
+    answerPollMs?: number;
+    heldPastDeadlineMs?: number;
+  };
   logger?: Logger;
   /** E-mail for notifications; undefined while SMTP_URL is not set. */
   mail?: MailSettings | undefined;
@@ -217,6 +230,34 @@ export function createServices(options: ServiceOptions): Services {
     ...(options.stripe ? { stripe: new StripePaymentProvider(options.stripe) } : {}),
   };
   const stripeWebhookSecret = options.stripe?.webhookSecret;
+  const paymentsRepository = new CheckoutPaymentsRepository(db);
+  const paymentTimings = options.checkoutPayments ?? {};
+  const refunds = new PaymentRefunds({
+    repository: paymentsRepository,
+    clock,
+    paymentProviders,
+    events,
+    audit,
+    logger: options.logger,
+  });
+  const payments = new CheckoutPayments({
+    repository: paymentsRepository,
+    clock,
+    refunds,
+    logger: options.logger,
+    ...paymentTimings,
+  });
+  const paymentReconciler = new PaymentReconciler({
+    refunds,
+    repository: paymentsRepository,
+    paymentProviders,
+    orderOfHold: (holdId) => dropsRepository.findOrderByHold(holdId),
+    clock,
+    events,
+    audit,
+    logger: options.logger,
+    ...paymentTimings,
+  });
   const drops = { repository: dropsRepository, store: offerStore, clock, audit };
   const fulfilmentRepository = new FulfilmentRepository(db);
   const fulfilment = new FulfilmentService({ repository: fulfilmentRepository, clock });
@@ -226,6 +267,7 @@ export function createServices(options: ServiceOptions): Services {
   const shopper = new ShopperService({
     ...drops,
     paymentProviders,
+    payments,
     events,
     logger: options.logger,
     returnUnsold: (organizationId, offerId, units, market) =>
@@ -307,8 +349,13 @@ export function createServices(options: ServiceOptions): Services {
     ...approvals,
     shows,
     orders: new OrdersService({ ...drops, paymentProviders, events }),
+    paymentReconciler,
     stripeWebhooks: stripeWebhookSecret
-      ? new StripeWebhookReceiver({ webhookSecret: stripeWebhookSecret, clock })
+      ? new StripeWebhookReceiver({
+          webhookSecret: stripeWebhookSecret,
+          clock,
+          reconciler: paymentReconciler,
+        })
       : undefined,
   };
 }

@@ -256,6 +256,13 @@ export interface OrdersTable {
   saleNumber: ColumnType<number, number | undefined, number>;
   /** The urgency rule's bonus item when the order is among its first N; set by the insert. */
   bonus: ColumnType<string | null, string | null | undefined, string | null>;
+  /**
+   * What the payment provider reports refunded outside Mydrop's cancel and return (a refund
+   * made in the Stripe dashboard), up to `totalMinor`; 0 until one is reported (0018).
+   */
+  refundedMinor: ColumnType<number, number | undefined, number>;
+  /** When the provider last reported a refund of the order's payment. */
+  refundedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface FulfilmentRegionsTable {
@@ -289,10 +296,61 @@ export interface ShopperProfilesTable {
   paymentProvider: string;
   /** What the provider charges again: a sandbox test token or a Stripe PaymentMethod id. */
   paymentMethod: string;
+  /** The provider's customer the method is attached to: a Stripe Customer id (migration 0019). */
+  paymentCustomer: string | null;
   /** Shown to the shopper, such as "Visa ending 4242". */
   paymentLabel: string;
   createdAt: Timestamp;
   lastUsedAt: Timestamp;
+}
+
+export type CheckoutPaymentStatus =
+  | 'charging'
+  | 'ordered'
+  | 'declined'
+  | 'requires_action'
+  | 'failed'
+  | 'refunded';
+
+/** An error answer of a checkout, as given to the shopper: replayed to a retry with its key. */
+export interface StoredCheckoutAnswer {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/** A checkout's payment attempt, written before the provider is called (0018). */
+export interface CheckoutPaymentsTable {
+  id: string;
+  organizationId: string;
+  holdId: string;
+  offerId: string;
+  /** The payment provider's name: `sandbox`, `stripe`. */
+  provider: string;
+  /** The idempotency key the provider got: a re-issue with it never charges twice. */
+  providerKey: string;
+  amountMinor: number;
+  currency: string;
+  /** The token or PaymentMethod id charged (`pm_card_visa`, `pm_1...`): never a card number. */
+  paymentMethod: string;
+  /** The request exactly as sent, to re-issue it with the same key and parameters. */
+  chargeRequest: Json<Record<string, unknown>>;
+  status: ColumnType<
+    CheckoutPaymentStatus,
+    CheckoutPaymentStatus | undefined,
+    CheckoutPaymentStatus
+  >;
+  /** The provider's payment (a PaymentIntent id), once known. */
+  providerReference: string | null;
+  orderId: string | null;
+  /** The checkout's Idempotency-Key; released (null) when the attempt ended in a fault. */
+  idempotencyKey: string | null;
+  /** The request body's fingerprint: the same key with another body is not a retry. */
+  requestFingerprint: string | null;
+  /** The first answer given when it was an error: `{ code, message, details }`. */
+  answer: ColumnType<StoredCheckoutAnswer | null, string | null | undefined, string | null>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
 }
 
 export interface Database extends AuditTables, NotificationsTables, GovernanceTables, ShowsTables {
@@ -315,6 +373,7 @@ export interface Database extends AuditTables, NotificationsTables, GovernanceTa
   fulfilmentRegions: FulfilmentRegionsTable;
   taxRates: TaxRatesTable;
   shopperProfiles: ShopperProfilesTable;
+  checkoutPayments: CheckoutPaymentsTable;
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;

@@ -134,9 +134,9 @@ describe('checkout through Stripe only', () => {
     expect(page.body).toContain('data-card-provider="stripe" data-card-key="pk_test_offer_page"');
     expect(page.body).toContain(`<script src="${fake.jsUrl}" id="payment-js" async></script>`);
     expect(page.body).toContain('id="card-element"');
-    // No test cards, and no "save my details": a Stripe.js card cannot be kept for one-click.
+    // No test cards; "save my details" keeps the Stripe.js card under a Customer for one click.
     expect(page.body).not.toContain('id="f-token"');
-    expect(page.body).not.toContain('id="f-save"');
+    expect(page.body).toContain('id="f-save"');
     const policy = page.headers['content-security-policy'] as string;
     expect(policy).toContain(`script-src 'self' ${fake.url};`);
     expect(policy).toContain(`connect-src 'self' https://api.stripe.com ${fake.url};`);

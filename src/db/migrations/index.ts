@@ -15,6 +15,8 @@ import { orderBonus } from './0014-order-bonus.js';
 import { urgencyStages } from './0015-urgency-stages.js';
 import { waitlist } from './0016-waitlist.js';
 import { waitlistKeys } from './0017-waitlist-keys.js';
+import { checkoutPayments } from './0018-checkout-payments.js';
+import { savedCardCustomers } from './0019-saved-card-customers.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -39,4 +41,6 @@ export const migrations: Record<string, readonly string[]> = {
   '0015-urgency-stages': urgencyStages,
   '0016-waitlist': waitlist,
   '0017-waitlist-keys': waitlistKeys,
+  '0018-checkout-payments': checkoutPayments,
+  '0019-saved-card-customers': savedCardCustomers,
 };

@@ -78,6 +78,44 @@ describe('checkout attempts by Idempotency-Key', () => {
     expect(await attempts.run('other-hold', 'key', 'amex', async () => 'order-2')).toBe('order-2');
   });
 
+  it('answers another body sent with a running key once the running attempt ends', async () => {
+    const attempts = new CheckoutAttempts<string>({
+      clock: new ManualClock('2026-01-01T00:00:00Z'),
+    });
+    const payment = deferred<string>();
+    const first = attempts.run('hold', 'key', 'visa', () => payment.promise);
+    let settled = false;
+    const other = attempts.run('hold', 'key', 'amex', async () => 'order-2');
+    other
+      .catch(() => {})
+      .finally(() => {
+        settled = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(settled).toBe(false);
+    payment.resolve('order-1');
+    expect(await first).toBe('order-1');
+    await expect(other).rejects.toMatchObject({ details: { field: 'idempotency-key' } });
+  });
+
+  it('runs a body again after the running one was refused as the reuse of the key', async () => {
+    const attempts = new CheckoutAttempts<string>({
+      clock: new ManualClock('2026-01-01T00:00:00Z'),
+    });
+    // The key's first attempt ran in another process with the body "visa": here the "amex"
+    // retry arrived first, and was refused as the reuse once the database said so.
+    const refusal = deferred<string>();
+    const reused = attempts.run('hold', 'key', 'amex', () => refusal.promise);
+    const retry = attempts.run('hold', 'key', 'visa', async () => 'order-1');
+    refusal.reject(
+      new AppError('invalid', 'Idempotency-Key: reused', { field: 'idempotency-key' }),
+    );
+    await expect(reused).rejects.toMatchObject({ code: 'invalid' });
+    expect(await retry).toBe('order-1');
+    // The refusal is not remembered as an answer: the first body's retries get its order.
+    expect(await attempts.run('hold', 'key', 'visa', async () => 'order-2')).toBe('order-1');
+  });
+
   it('keeps at most `capacity` finished answers, dropping the oldest', async () => {
     const attempts = new CheckoutAttempts<string>({
       clock: new ManualClock('2026-01-01T00:00:00Z'),

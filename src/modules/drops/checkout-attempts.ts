@@ -23,15 +23,15 @@ export function fingerprintOf(request: unknown): string {
 
 /**
  * Checkout answers by Idempotency-Key, in this process (issue #3: "a retry returns the first
- * answer"). A retry while the first attempt still runs (the shopper's connection dropped during
- * a slow payment) waits for it and gets the same answer instead of a 409; a retry after it
- * finished gets the answer it gave, for a retention window. Another key while one runs is a
- * new attempt, which the offer store refuses as busy.
+ * answer"): the fast path. A retry while the first attempt still runs (the shopper's connection
+ * dropped during a slow payment) waits for it and gets the same answer instead of a 409; a
+ * retry after it finished gets the answer it gave, for a retention window. Another key while
+ * one runs is a new attempt, which the offer store refuses as busy.
  *
- * Across processes (REDIS_URL) the memory is not shared: a retry that lands on another process
- * while the first runs gets 409 conflict; once it finished, a paid hold answers its order from
- * the database and a declined card is declined again by the provider's own idempotency (the
- * charge key is hold + payment method), so only a replayed profile token is lost.
+ * Across processes (REDIS_URL) the key and the first answer are kept with the payment attempt
+ * in the database (checkout-payments.ts): a retry on another process waits for a running
+ * first attempt and replays a finished one's answer, except a saved profile's token, which is
+ * never stored.
  */
 export class CheckoutAttempts<T> {
   private readonly running = new Map<string, Running<T>>();
@@ -59,7 +59,11 @@ export class CheckoutAttempts<T> {
     }
     const current = this.running.get(holdId);
     if (current?.key === key) {
-      return current.fingerprint === fingerprint ? current.answer : Promise.reject(keyReused());
+      if (current.fingerprint === fingerprint) return current.answer;
+      // Another body with the running key: which body came first may have been decided in
+      // another process (the running one may be refused as the reuse), so ask once it ended.
+      const again = () => this.run(holdId, key, fingerprint, attempt);
+      return current.answer.then(again, again);
     }
     // Another key's attempt is running: this one goes ahead and meets the store's "busy".
     if (current) return attempt();
@@ -78,6 +82,9 @@ export class CheckoutAttempts<T> {
     // Only answers about the request itself are replayed: a fault or a conflict with another
     // attempt says nothing about what this request would get next time.
     if (!outcome.ok && !(isAppError(outcome.error) && outcome.error.code !== 'conflict')) return;
+    // A key refused for another body (the first request ran in another process) says nothing
+    // about the first request's own answer, which a retry of it here must still get.
+    if (!outcome.ok && isKeyReused(outcome.error)) return;
     const now = this.deps.clock.now().getTime();
     this.finished.set(id, { fingerprint: entry.fingerprint, outcome, at: now });
     this.prune(now);
@@ -104,10 +111,14 @@ export class CheckoutAttempts<T> {
   }
 }
 
-function keyReused(): AppError {
+export function keyReused(): AppError {
   return new AppError(
     'invalid',
     'Idempotency-Key: this key was used for a different checkout request; send a new key for a new attempt',
     { field: 'idempotency-key' },
   );
+}
+
+function isKeyReused(error: unknown): boolean {
+  return isAppError(error) && error.details.field === 'idempotency-key';
 }

@@ -41,9 +41,12 @@ export async function chargeForCheckout(
       });
     }
     if (error instanceof PaymentUnavailableError) {
+      // The provider may have charged before it failed to answer: the payment attempt stays
+      // open until the sweep learns the outcome, and a retry with the same card is the same
+      // payment at the provider.
       throw new AppError(
         'payment_unavailable',
-        `${error.message}; nothing was charged, try again`,
+        `${error.message}; try again: the same card is never charged twice, and a payment that does not become an order is refunded`,
         { reason: error.reason },
       );
     }

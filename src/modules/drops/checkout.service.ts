@@ -5,6 +5,12 @@ import { newId } from '../../lib/ids.js';
 import type { EventPublisher } from '../notifications/index.js';
 import { CheckoutAttempts, fingerprintOf } from './checkout-attempts.js';
 import { chargeForCheckout } from './checkout-charge.js';
+import {
+  type CheckoutPayments,
+  type KeyedCheckout,
+  OrderRefused,
+  type PaymentAttempt,
+} from './checkout-payments.js';
 import type { DropsRepository, OrderRow } from './drops.repository.js';
 import type { OfferStore, StoreHold } from './offer-store.js';
 import { unitPriceFor } from './offer-terms.js';
@@ -44,6 +50,8 @@ export interface CheckoutDeps {
   paymentProviders: Record<string, PaymentProvider>;
   events: EventPublisher;
   logger?: Logger | undefined;
+  /** Durable payment attempts: written before each charge, with the Idempotency-Key's answer. */
+  payments: CheckoutPayments;
   /** The offers' static fields (price, tiers, currency), cached for the hot path. */
   publicOffers: PublicOffers;
   /** Saved shopper profiles: one-click checkout. */
@@ -73,8 +81,13 @@ export interface CheckoutDeps {
 interface ResolvedCheckout {
   details: CheckoutDetails;
   provider: PaymentProvider;
-  /** The payment method to save once the order is paid; null unless the shopper opted in. */
-  toSave: SavedPayment | null;
+  /**
+   * The shopper opted in to saving: the provider keeps the payment method with the charge (a
+   * Stripe Customer), and the profile is saved once the order is paid.
+   */
+  savePayment: boolean;
+  /** In one click: the profile's saved payment method, charged again. */
+  saved: SavedPayment | null;
   /** The profile checked out with, in one click. */
   profileId: string | null;
 }
@@ -110,20 +123,25 @@ export class CheckoutService {
    * Turns a hold into an order: pins the hold, charges, and records the order only if the
    * database still sees the hold as held. A retry for a hold already paid answers its order;
    * a retry with the same Idempotency-Key gets the first attempt's answer, waiting for it
-   * while it runs.
+   * while it runs: in this process from memory, from another through the payment attempt's row.
    */
   async checkout(
     holdId: string,
     input: CheckoutInput,
     idempotencyKey: string | null = null,
   ): Promise<CheckoutResult> {
-    if (idempotencyKey === null) return this.payForHold(holdId, input);
-    return this.checkoutAttempts.run(holdId, idempotencyKey, fingerprintOf(input), () =>
-      this.payForHold(holdId, input),
+    if (idempotencyKey === null) return this.payForHold(holdId, input, null);
+    const keyed = { key: idempotencyKey, fingerprint: fingerprintOf(input) };
+    return this.checkoutAttempts.run(holdId, idempotencyKey, keyed.fingerprint, () =>
+      this.deps.payments.untilAnswered(() => this.payForHold(holdId, input, keyed)),
     );
   }
 
-  private async payForHold(holdId: string, input: CheckoutInput): Promise<CheckoutResult> {
+  private async payForHold(
+    holdId: string,
+    input: CheckoutInput,
+    keyed: KeyedCheckout | null,
+  ): Promise<CheckoutResult> {
     // A profile names its provider once the hold's shop is known; typed details name theirs.
     const typed = 'profile' in input ? null : input;
     const provider = typed ? this.deps.paymentProviders[typed.payment.provider] : undefined;
@@ -132,6 +150,8 @@ export class CheckoutService {
     const started =
       !typed || provider ? await this.deps.store.beginCheckout(holdId, now.getTime()) : null;
     if (!started?.ok) {
+      // A retry with the key of an attempt made elsewhere gets that attempt's answer.
+      if (keyed) await this.deps.payments.replayAnswer(holdId, keyed);
       // A retry for a hold already paid answers its order.
       const previous = await this.deps.repository.findOrderByHold(holdId);
       if (previous) return { orderId: previous.id, replay: true };
@@ -155,6 +175,7 @@ export class CheckoutService {
     const hold = started.hold;
     let order: OrderRow;
     let checkout: ResolvedCheckout;
+    let attempt: PaymentAttempt | undefined;
     try {
       checkout = await this.resolveCheckout(hold.organizationId, input);
       const { details, provider } = checkout;
@@ -173,14 +194,20 @@ export class CheckoutService {
         amountMinor,
       );
       const totalMinor = routing?.totalMinor ?? amountMinor;
-      const charge = await chargeForCheckout(provider, {
+      // Written before the provider is called: a charge never goes unrecorded.
+      attempt = await this.deps.payments.begin(hold, provider.name, keyed, {
         amountMinor: totalMinor,
         currency: row.currency,
         token: details.payment.token,
         // One attempt per hold and payment method: a retry never charges twice, another card is a new attempt.
         idempotencyKey: `${holdId}:${details.payment.token}`,
         description: row.title,
-      }).catch((error: unknown) => {
+        customer: checkout.saved?.customer ?? undefined,
+        saveForReuse: checkout.savePayment
+          ? { email: details.email, name: details.name }
+          : undefined,
+      });
+      const charge = await chargeForCheckout(provider, attempt.request).catch((error: unknown) => {
         // A saved method the provider no longer knows: the profile is what the shopper sent.
         if (!checkout.profileId || !isAppError(error) || error.details.field !== 'payment.token')
           throw error;
@@ -190,43 +217,42 @@ export class CheckoutService {
           { field: 'profile' },
         );
       });
-      const inserted = await this.orders.record({
-        id: newId(),
-        organizationId: hold.organizationId,
-        offerId: hold.offerId,
-        holdId,
-        showId: await show,
-        shopperId: hold.shopperId,
-        email: details.email,
-        name: details.name,
-        address: JSON.stringify(details.address),
-        quantity: hold.quantity,
-        amountMinor,
-        taxMinor: routing?.taxMinor ?? 0,
-        taxRateBasisPoints: routing?.taxRateBasisPoints ?? 0,
-        totalMinor,
-        fulfilmentRegionId: routing?.regionId ?? null,
-        currency: row.currency,
-        status: 'paid',
-        fulfilmentStatus: 'unfulfilled',
-        paymentProvider: provider.name,
-        paymentReference: charge,
-        offerCode: hold.offerCode,
-        trafficSource: hold.trafficSource,
-        market: hold.market,
-        createdAt: now,
-        updatedAt: now,
-      });
-      if (!inserted) {
-        await provider.refund(charge, totalMinor);
-        throw new AppError(
-          'hold_expired',
-          'This hold ended before payment completed; the charge was refunded',
-          { holdId },
-        );
-      }
+      const inserted = await this.orders.record(
+        {
+          id: newId(),
+          organizationId: hold.organizationId,
+          offerId: hold.offerId,
+          holdId,
+          showId: await show,
+          shopperId: hold.shopperId,
+          email: details.email,
+          name: details.name,
+          address: JSON.stringify(details.address),
+          quantity: hold.quantity,
+          amountMinor,
+          taxMinor: routing?.taxMinor ?? 0,
+          taxRateBasisPoints: routing?.taxRateBasisPoints ?? 0,
+          totalMinor,
+          fulfilmentRegionId: routing?.regionId ?? null,
+          currency: row.currency,
+          status: 'paid',
+          fulfilmentStatus: 'unfulfilled',
+          paymentProvider: provider.name,
+          paymentReference: charge,
+          offerCode: hold.offerCode,
+          trafficSource: hold.trafficSource,
+          market: hold.market,
+          createdAt: now,
+          updatedAt: now,
+        },
+        attempt.id,
+      );
+      // Refunded by recordFailure below, which answers hold_expired.
+      if (!inserted) throw new OrderRefused(charge);
       order = inserted;
-    } catch (error) {
+    } catch (caught) {
+      // What the attempt became (declined, refunded, unknown) is recorded with its answer.
+      const error = attempt ? await this.deps.payments.recordFailure(attempt, caught) : caught;
       const leaving = await this.deps.store.abortCheckout(holdId, now.getTime());
       if (leaving > 0) {
         await this.deps.returnUnsold(hold.organizationId, hold.offerId, leaving, hold.market);
@@ -255,10 +281,8 @@ export class CheckoutService {
       const { saveProfile, ...details } = input;
       const provider = this.deps.paymentProviders[details.payment.provider];
       if (!provider) throw new Error('unreachable: checkout started without a provider');
-      const toSave = saveProfile
-        ? this.deps.shopperProfiles.savablePayment(provider.name, details.payment.token)
-        : null;
-      return { details, provider, toSave, profileId: null };
+      if (saveProfile) this.deps.shopperProfiles.checkSavable(provider, details.payment.token);
+      return { details, provider, savePayment: saveProfile === true, saved: null, profileId: null };
     }
     const saved = await this.deps.shopperProfiles.checkoutWith(organizationId, input.profile);
     const provider = this.deps.paymentProviders[saved.payment.provider];
@@ -273,7 +297,8 @@ export class CheckoutService {
     return {
       details: { ...saved.details, payment },
       provider,
-      toSave: null,
+      savePayment: false,
+      saved: saved.payment,
       profileId: saved.profileId,
     };
   }
@@ -291,12 +316,13 @@ export class CheckoutService {
         await this.deps.shopperProfiles.markUsed(order.organizationId, checkout.profileId);
         return undefined;
       }
-      if (!checkout.toSave) return undefined;
-      const { payment: _payment, ...details } = checkout.details;
-      return await this.deps.shopperProfiles.saveProfile(
+      if (!checkout.savePayment) return undefined;
+      const { payment, ...details } = checkout.details;
+      return await this.deps.shopperProfiles.saveCharged(
         order.organizationId,
         details,
-        checkout.toSave,
+        checkout.provider,
+        { reference: order.paymentReference, token: payment.token },
       );
     } catch (error) {
       // The error may quote the row; never the token, which does not exist yet or is not kept.

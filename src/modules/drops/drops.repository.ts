@@ -519,9 +519,13 @@ export class DropsRepository {
   /**
    * Records a sale. The database has the last word: the hold must still be `held` and the
    * offer's sold count must stay within its reserve, otherwise nothing is written and the
-   * answer is undefined (the caller refunds).
+   * answer is undefined (the caller refunds). `alsoWrite` joins the order's transaction.
    */
-  async insertOrderForHold(order: NewRow<'orders'>, now: Date): Promise<OrderRow | undefined> {
+  async insertOrderForHold(
+    order: NewRow<'orders'>,
+    now: Date,
+    alsoWrite?: WithOrders,
+  ): Promise<OrderRow | undefined> {
     return this.db
       .transaction()
       .execute(async (trx) => {
@@ -536,11 +540,13 @@ export class DropsRepository {
         const counted = await this.countOfferSale(trx, order.offerId, order.quantity, 1);
         if (order.market)
           await this.countMarketSale(trx, order.offerId, order.market, order.quantity);
-        return trx
+        const written = await trx
           .insertInto('orders')
           .values(placeOrder(order, counted, counted.soldOrders))
           .returningAll()
           .executeTakeFirstOrThrow();
+        await alsoWrite?.(trx, [written]);
+        return written;
       })
       .catch((error: unknown) => {
         if (error instanceof SaleRefused) return undefined;
@@ -555,9 +561,13 @@ export class DropsRepository {
    * others were refused. If an offer's reserve would be exceeded, its orders are decided one
    * by one so that exactly the ones that fit are recorded.
    */
-  async insertOrdersForHolds(orders: readonly NewRow<'orders'>[], now: Date): Promise<OrderRow[]> {
+  async insertOrdersForHolds(
+    orders: readonly NewRow<'orders'>[],
+    now: Date,
+    alsoWrite?: WithOrders,
+  ): Promise<OrderRow[]> {
     if (orders.length === 1) {
-      const single = await this.insertOrderForHold(orders[0] as NewRow<'orders'>, now);
+      const single = await this.insertOrderForHold(orders[0] as NewRow<'orders'>, now, alsoWrite);
       return single ? [single] : [];
     }
     try {
@@ -610,14 +620,16 @@ export class DropsRepository {
         for (const entry of unitsByMarket.values()) {
           await this.countMarketSale(trx, entry.offerId, entry.market, entry.units);
         }
-        return trx.insertInto('orders').values(placed).returningAll().execute();
+        const written = await trx.insertInto('orders').values(placed).returningAll().execute();
+        await alsoWrite?.(trx, written);
+        return written;
       });
     } catch (error) {
       if (!(error instanceof SaleRefused)) throw error;
     }
     const written: OrderRow[] = [];
     for (const order of orders) {
-      const single = await this.insertOrderForHold(order, now);
+      const single = await this.insertOrderForHold(order, now, alsoWrite);
       if (single) written.push(single);
     }
     return written;
@@ -829,6 +841,9 @@ function placeOrder(
     bonus: rule && saleNumber <= rule.firstOrders ? rule.bonus : null,
   };
 }
+
+/** Writes that commit with orders, in their transaction (checkout payments marked ordered). */
+export type WithOrders = (trx: Db, written: readonly OrderRow[]) => Promise<void>;
 
 export class StockShortError extends Error {
   constructor(readonly skuId: string) {

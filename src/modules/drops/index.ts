@@ -1,3 +1,5 @@
+export { CheckoutPayments } from './checkout-payments.js';
+export { CheckoutPaymentsRepository } from './checkout-payments.repository.js';
 export { DropsRepository } from './drops.repository.js';
 export { EmbeddedOfferStore } from './embedded-offer-store.js';
 export { HoldJournal } from './hold-journal.js';
@@ -12,6 +14,8 @@ export {
   SandboxPaymentProvider,
   type ShopperPaymentOptions,
 } from './payment-provider.js';
+export { PaymentReconciler, type Settlement } from './payment-reconciler.js';
+export { PaymentRefunds } from './payment-refunds.js';
 export { RedisOfferStore } from './redis-offer-store.js';
 export { shopperRoutes } from './shopper.routes.js';
 export {

@@ -48,6 +48,13 @@ const orderSchema = z
     packedAt: timestamp.nullable(),
     shippedAt: timestamp.nullable(),
     deliveredAt: timestamp.nullable(),
+    refundedMinor: z.number().int().meta({
+      description:
+        'Refunded at the payment provider outside Mydrop (a Stripe dashboard refund, learnt from its charge.refunded webhook), up to totalMinor; 0 when none. Cancel and return show in status',
+    }),
+    refundedAt: timestamp.nullable().meta({
+      description: 'When the payment provider last reported a refund of the order',
+    }),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

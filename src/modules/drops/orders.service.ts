@@ -43,6 +43,12 @@ export interface Order {
   packedAt: Date | null;
   shippedAt: Date | null;
   deliveredAt: Date | null;
+  /**
+   * Refunded at the payment provider outside Mydrop's cancel and return (a Stripe dashboard
+   * refund, learnt from its webhook), up to `totalMinor`; 0 when none was reported.
+   */
+  refundedMinor: number;
+  refundedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -84,6 +90,8 @@ function toOrder(row: OrderRow): Order {
     packedAt: row.packedAt,
     shippedAt: row.shippedAt,
     deliveredAt: row.deliveredAt,
+    refundedMinor: row.refundedMinor,
+    refundedAt: row.refundedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId, randomSecret } from '../../lib/ids.js';
 import { hashSecretToken } from '../identity/index.js';
+import type { PaymentProvider } from './payment-provider.js';
 import type {
   ShopperProfileRow,
   ShopperProfilesRepository,
@@ -26,6 +28,8 @@ export interface SavedPayment {
   provider: string;
   /** The sandbox test token, or a Stripe PaymentMethod id. */
   method: string;
+  /** The provider's customer the method is attached to (a Stripe Customer); none for the sandbox. */
+  customer?: string | null | undefined;
   label: string;
 }
 
@@ -43,20 +47,13 @@ export interface ShopperProfilesDeps {
   clock: Clock;
   /** MYDROP_SECRET: tokens are stored as its HMAC, like sessions and API tokens. */
   secret: string;
+  /**
+   * The providers by name, so forgetting a profile also has its provider forget the saved
+   * method. A profile whose provider is not here (no longer configured) is still deleted.
+   */
+  paymentProviders?: Record<string, PaymentProvider> | undefined;
+  logger?: Logger | undefined;
 }
-
-/**
- * The card numbers behind Stripe's test PaymentMethods (the sandbox uses the same names), so
- * a saved test card reads as a real one would: brand and last four digits, nothing more.
- */
-const testCardLabels: Record<string, string> = {
-  pm_card_visa: 'Visa ending 4242',
-  pm_card_mastercard: 'Mastercard ending 4444',
-  pm_card_amex: 'American Express ending 0005',
-  pm_card_chargeDeclined: 'Visa ending 0002',
-  pm_card_chargeDeclinedInsufficientFunds: 'Visa ending 9995',
-  pm_card_chargeDeclinedExpiredCard: 'Visa ending 0069',
-};
 
 const tokenPrefix = 'msp_';
 
@@ -91,26 +88,31 @@ export class ShopperProfiles {
   constructor(private readonly deps: ShopperProfilesDeps) {}
 
   /**
-   * The payment method as it can be saved, or an `invalid` naming `saveProfile` when the
-   * provider cannot charge it again. Checked before any charge.
-   *
-   * The sandbox charges by test-method name, so any of its tokens can be used again. The
-   * Stripe adapter charges a PaymentMethod id without a Customer; Stripe lets such a method be
-   * used once, except its test-mode names (`pm_card_visa`, ...), which stand for a new method
-   * at each charge. Real Stripe methods need the adapter to create a Customer and confirm with
-   * `setup_future_usage` first, which it does not do yet.
+   * Refuses, with an `invalid` naming `saveProfile`, a payment method the provider cannot save
+   * for one-click checkout. Checked before any charge.
    */
-  savablePayment(provider: string, token: string): SavedPayment {
-    const reusable =
-      provider === 'sandbox' || (provider === 'stripe' && /^pm_card_\w+$/.test(token));
-    if (!reusable) {
-      throw new AppError(
-        'invalid',
-        `saveProfile: this ${provider} payment method cannot be saved for one-click checkout; pay without saving`,
-        { field: 'saveProfile', provider },
-      );
-    }
-    return { provider, method: token, label: testCardLabels[token] ?? 'Saved test card' };
+  checkSavable(provider: PaymentProvider, token: string): void {
+    if (provider.saving?.canSave(token)) return;
+    throw new AppError(
+      'invalid',
+      `saveProfile: this ${provider.name} payment method cannot be saved for one-click checkout; pay without saving`,
+      { field: 'saveProfile', provider: provider.name },
+    );
+  }
+
+  /**
+   * Saves the details of a paid checkout that asked the provider to keep its payment method,
+   * with the method as the provider kept it; answers the profile token, shown only this once.
+   */
+  async saveCharged(
+    organizationId: string,
+    details: ShopperDetails,
+    provider: PaymentProvider,
+    charge: { reference: string; token: string },
+  ): Promise<string> {
+    if (!provider.saving) throw new Error(`${provider.name} cannot save payment methods`);
+    const saved = await provider.saving.savedBy(charge);
+    return this.saveProfile(organizationId, details, { provider: provider.name, ...saved });
   }
 
   /** Saves the details of a paid checkout; answers the profile token, shown only this once. */
@@ -130,6 +132,7 @@ export class ShopperProfiles {
       address: JSON.stringify(details.address),
       paymentProvider: payment.provider,
       paymentMethod: payment.method,
+      paymentCustomer: payment.customer ?? null,
       paymentLabel: payment.label,
       createdAt: now,
       lastUsedAt: now,
@@ -156,6 +159,7 @@ export class ShopperProfiles {
       payment: {
         provider: row.paymentProvider,
         method: row.paymentMethod,
+        customer: row.paymentCustomer,
         label: row.paymentLabel,
       },
     };
@@ -166,8 +170,12 @@ export class ShopperProfiles {
     await this.deps.repository.touchProfile(organizationId, profileId, this.deps.clock.now());
   }
 
-  async describeProfile(token: string): Promise<ProfileSummary> {
-    const row = await this.findOwn(token);
+  /**
+   * What the shopper saved, masked. With `organizationId`, only a profile of that shop: a
+   * page must not offer "Buy now" with another shop's profile (its checkout would refuse it).
+   */
+  async describeProfile(token: string, organizationId?: string): Promise<ProfileSummary> {
+    const row = await this.findOwn(token, organizationId);
     const address = addressOf(row);
     return {
       name: row.name,
@@ -178,17 +186,38 @@ export class ShopperProfiles {
     };
   }
 
-  /** Deletes the profile and everything saved with it (the shopper's right to be forgotten). */
+  /**
+   * Deletes the profile and everything saved with it (the shopper's right to be forgotten),
+   * then has the provider forget the payment method (Stripe detaches the card). The profile is
+   * gone whatever the provider answers: a failure there is logged, to be retried by hand.
+   */
   async forgetProfile(token: string): Promise<void> {
     const row = await this.findOwn(token);
     await this.deps.repository.deleteProfile(row.organizationId, row.id);
+    const saving = this.deps.paymentProviders?.[row.paymentProvider]?.saving;
+    const context = { profileId: row.id, provider: row.paymentProvider };
+    if (!saving) {
+      this.deps.logger?.warn(context, 'forgotten profile: its provider cannot forget the method');
+      return;
+    }
+    try {
+      await saving.forget({ method: row.paymentMethod, customer: row.paymentCustomer });
+    } catch (error) {
+      // The method id is not a secret (it charges nothing without the shop's key): logged so
+      // an operator can detach it at the provider.
+      this.deps.logger?.error(
+        { ...context, err: error, method: row.paymentMethod, customer: row.paymentCustomer },
+        'forgotten profile: the provider did not forget its payment method',
+      );
+    }
   }
 
-  private async findOwn(token: string): Promise<ShopperProfileRow> {
+  private async findOwn(token: string, organizationId?: string): Promise<ShopperProfileRow> {
     const row = await this.deps.repository.findProfileByToken(
       hashSecretToken(this.deps.secret, token),
     );
-    if (!row) {
+    // Another shop's profile is answered as unknown: a token says nothing of other shops.
+    if (!row || (organizationId !== undefined && row.organizationId !== organizationId)) {
       throw new AppError(
         'not_found',
         'No saved profile for this token; it may have been forgotten',

@@ -279,7 +279,10 @@ export const shopperRoutes: Routes = (app, { services, direct }) => {
           404: errorResponse,
           409: errorResponse,
           410: errorResponse.meta({ description: 'hold_expired' }),
-          502: errorResponse.meta({ description: 'payment_unavailable: nothing was charged' }),
+          502: errorResponse.meta({
+            description:
+              'payment_unavailable: the provider did not answer; retry (the same card is never charged twice; a payment that does not become an order is refunded)',
+          }),
         },
       },
     },

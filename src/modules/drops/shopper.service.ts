@@ -10,7 +10,7 @@ import type { ClaimRefusal } from './offer-book.js';
 import type { StoreClaimOutcome } from './offer-store.js';
 import type { ShopperPaymentOptions } from './payment-provider.js';
 import { type FallbackOffer, type PublicOffer, PublicOffers } from './public-offer.js';
-import { ShopperProfiles, shopKeyOf } from './shopper-profiles.js';
+import { type ProfileSummary, ShopperProfiles, shopKeyOf } from './shopper-profiles.js';
 import type { ShopperProfilesRepository } from './shopper-profiles.repository.js';
 
 export type { CheckoutDetails, CheckoutInput, CheckoutResult } from './checkout.service.js';
@@ -79,6 +79,8 @@ export class ShopperService {
       repository: deps.profiles,
       clock: deps.clock,
       secret: deps.secret,
+      paymentProviders: deps.paymentProviders,
+      logger: deps.logger,
     });
     this.checkouts = new CheckoutService({
       ...deps,
@@ -205,6 +207,12 @@ export class ShopperService {
       state: ended as 'checked_out' | 'expired' | 'released',
       orderId: order?.id ?? null,
     };
+  }
+
+  /** The saved profile of `token`, masked, if it belongs to this offer's shop; else not_found. */
+  async describeProfileFor(offerId: string, token: string): Promise<ProfileSummary> {
+    const { row } = await this.publicOffers.cached(offerId);
+    return this.profiles.describeProfile(token, row.organizationId);
   }
 
   /** The opaque key the offer page files this shop's saved profile under. */

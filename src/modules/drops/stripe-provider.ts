@@ -7,6 +7,7 @@ import {
   PaymentUnavailableError,
   UnknownPaymentMethodError,
 } from './payment-provider.js';
+import { StripeMethodSaving } from './stripe-method-saving.js';
 
 /** Keys and addresses from the environment (STRIPE_*; see config.ts). */
 export interface StripeSettings {
@@ -65,10 +66,15 @@ export function stripeApiAddress(apiUrl: string | undefined): StripeClientOption
  * again with the same token confirms that same PaymentIntent on the server. The idempotency
  * key (hold + payment method) makes the second create call answer the first PaymentIntent,
  * and a PaymentIntent succeeds at most once, so the card is charged once.
+ *
+ * A checkout that saves its card for one click runs the same way with a new Customer and
+ * `setup_future_usage`; a one-click checkout charges the saved card with its Customer (see
+ * stripe-method-saving.ts).
  */
 export class StripePaymentProvider implements PaymentProvider {
   readonly name = 'stripe';
   readonly cardCollection: CardCollection | undefined;
+  readonly saving: StripeMethodSaving;
   private readonly stripe: Stripe;
 
   constructor(client: string | Stripe | StripeSettings, cardCollection?: CardCollection) {
@@ -83,11 +89,16 @@ export class StripePaymentProvider implements PaymentProvider {
       }
     }
     this.cardCollection = cardCollection;
+    this.saving = new StripeMethodSaving(this.stripe);
   }
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     let intent: Stripe.PaymentIntent;
+    const saving = request.saveForReuse;
     try {
+      const customer = saving
+        ? await this.saving.customerFor({ ...request, saveForReuse: saving })
+        : request.customer;
       const created = await this.stripe.paymentIntents.create(
         {
           amount: request.amountMinor,
@@ -101,13 +112,18 @@ export class StripePaymentProvider implements PaymentProvider {
           // The authentication runs in the page (handleCardAction): no redirect mid-drop.
           use_stripe_sdk: true,
           description: request.description,
+          ...(request.metadata ? { metadata: request.metadata } : {}),
+          ...(customer ? { customer } : {}),
+          // On session: see stripe-method-saving.ts.
+          ...(saving ? { setup_future_usage: 'on_session' as const } : {}),
         },
-        { idempotencyKey: request.idempotencyKey },
+        // Stripe refuses a key sent again with other parameters: saving makes its own attempt.
+        { idempotencyKey: saving ? `${request.idempotencyKey}:save` : request.idempotencyKey },
       );
       intent = await this.continueAfterAction(created);
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError) {
-        return { status: 'declined', reason: error.decline_code || error.code || 'card_declined' };
+        return declined(error.decline_code || error.code || 'card_declined', request);
       }
       throw translateStripeError(error);
     }
@@ -120,10 +136,7 @@ export class StripePaymentProvider implements PaymentProvider {
       case 'requires_payment_method': {
         // Declined, or the shopper failed or abandoned the authentication.
         const failure = intent.last_payment_error;
-        return {
-          status: 'declined',
-          reason: failure?.decline_code || failure?.code || 'card_declined',
-        };
+        return declined(failure?.decline_code || failure?.code || 'card_declined', request);
       }
       case 'canceled':
         return { status: 'declined', reason: 'payment_intent_canceled' };
@@ -178,13 +191,26 @@ export class StripePaymentProvider implements PaymentProvider {
 }
 
 /**
+ * A decline, except that a saved card which has expired is no longer a payment method at all:
+ * the shopper is told to check out with their details rather than to retry the same card.
+ */
+function declined(reason: string, request: ChargeRequest): ChargeResult {
+  if (request.customer && reason === 'expired_card') {
+    throw new UnknownPaymentMethodError('The saved card has expired');
+  }
+  return { status: 'declined', reason };
+}
+
+/**
  * Stripe's error, translated for checkout. Messages are generic on purpose: the shopper sees
  * them, and Stripe's own messages can name keys or accounts. The original stays as `cause`.
  */
 function translateStripeError(error: unknown): Error {
+  // A method Stripe does not know or no longer lets this charge use (detached, another
+  // customer's), or a saved card's Customer deleted at Stripe.
   if (
     error instanceof Stripe.errors.StripeInvalidRequestError &&
-    error.param === 'payment_method'
+    (error.param === 'payment_method' || error.param === 'customer')
   ) {
     return withCause(
       new UnknownPaymentMethodError('Stripe does not know this payment method'),

@@ -88,7 +88,7 @@ export class LiteFlow {
     const token = shop ? readProfileToken(request, shop) : undefined;
     if (!shop || !token) return undefined;
     try {
-      const profile = await this.services.shopper.profiles.describeProfile(token);
+      const profile = await this.services.shopper.describeProfileFor(offerId, token);
       return { shop, token, offerId, profile };
     } catch (error) {
       if (!isAppError(error) || error.code !== 'not_found') throw error;

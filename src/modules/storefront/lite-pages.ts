@@ -155,7 +155,7 @@ export function liteHoldPage(options: LiteHoldOptions): Page {
     ? html`<input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">`
     : '';
   // These forms pay with the sandbox's test cards, which it charges again by name: the saved
-  // method is always usable (ShopperProfiles.savablePayment), so the opt-in shows with them.
+  // method is always usable (ShopperProfiles.checkSavable), so the opt-in shows with them.
   const details = html`${hidden}${key}${checkoutFields(options.values, options.errors)}${saveProfileOptIn(options.saveProfile === true)}<button type="submit">Pay now</button>`;
   const form = paysOnlyByCard(options.payment)
     ? cardPageNotice(handOverLink(options), 'Pay on the full page')

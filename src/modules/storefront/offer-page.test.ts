@@ -107,7 +107,7 @@ describe('the offer page', () => {
     expect(contentSecurityPolicy('offer')).toContain("script-src 'self'");
   });
 
-  it('pays by card through Stripe.js when a provider collects cards, and lets only Stripe in', () => {
+  it('pays by card through Stripe.js when a provider collects cards, saves it on opt-in, and lets only Stripe in', () => {
     const payment = {
       testCards: false,
       card: {
@@ -124,7 +124,10 @@ describe('the offer page', () => {
     expect(markup).toContain('data-card-provider="stripe" data-card-key="pk_test_page"');
     expect(markup).toContain('<div id="card-element"');
     expect(markup).not.toContain('Test card');
-    expect(markup).not.toContain('Save my details');
+    // Stripe keeps the card under a Customer for one click: the opt-in shows with the card.
+    expect(markup).toContain(
+      '<input type="checkbox" id="f-save" name="saveProfile" value="1"> Save my details for one-click checkout next time',
+    );
     expect(contentSecurityPolicy('offer', page.paymentScript).split('; ')).toEqual([
       "default-src 'none'",
       expect.stringMatching(/^style-src 'sha256-[^ ]+'$/),

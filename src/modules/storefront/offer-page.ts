@@ -57,11 +57,10 @@ export function offerPage(offer: PublicOffer, options: OfferPageOptions): Page {
   const cardData = card
     ? html` data-card-provider="${card.provider}" data-card-key="${card.publishableKey}"`
     : '';
-  // The one-click profile keeps a payment method the provider charges again later: a card
-  // from Stripe.js cannot be kept that way yet (it would need a Stripe Customer), so a page
-  // that pays by card does not offer to save.
+  // Both can be saved for one click: the sandbox keeps its test card, Stripe keeps the card
+  // under a Customer of its own (ShopperProfiles.checkSavable asks the provider).
   const checkoutForm = card
-    ? html`${checkoutFields({}, {}, 'card')}`
+    ? html`${checkoutFields({}, {}, 'card')}${saveProfileField}`
     : html`${checkoutFields()}${saveProfileField}`;
   const body = html`<main id="offer" data-offer-id="${offer.id}" data-state="${offer.state}" data-market="${offer.market ?? ''}" data-split="${offer.markets.length > 0 ? '1' : '0'}" data-shop="${options.shop ?? ''}"${cardData}>${productTile(offer, options.now)}${marketChoice(offer, base, options.attribution)}<div id="notice" role="status" aria-live="polite" hidden></div>
 <form class="card" id="claim-form" method="post" action="${base}/lite/claim"${offer.markets.length > 0 && offer.market === null ? ' hidden' : ''}><input type="hidden" name="shopper" value="${options.shopperId}"><input type="hidden" name="idempotencyKey" value="${options.idempotencyKey}">${attributionInputs(options.attribution)}<label for="quantity">Quantity</label><select id="quantity" name="quantity">${quantityOptions(offer)}</select>${oneClickBlock}<button type="submit" id="claim-button"${canClaim ? '' : ' disabled'}>Claim for ${priceOf(offer)}</button><p class="muted">We hold it for you for ${Math.round(offer.holdTtlSeconds / 60)} minutes while you pay.</p></form>

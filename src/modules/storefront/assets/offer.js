@@ -5,7 +5,9 @@
 // shop (data-shop), so another shop's page never sends it.
 // With a card provider (data-card-provider, Stripe), the card is typed into Stripe.js's own
 // fields and only a PaymentMethod id reaches the server; a card that asks for 3-D Secure is
-// authenticated in the page (handleCardAction) and the same payment is then confirmed.
+// authenticated in the page (handleCardAction) and the same payment is then confirmed. The
+// card can be saved for one click like a test card; a saved card that asks for 3-D Secure
+// again at "Buy now" goes through the same challenge.
 (() => {
   const root = document.getElementById('offer');
   if (!root) return;

@@ -3,7 +3,8 @@
  * production), in a real browser against `mydrop start`. Stripe is replaced by local fakes:
  * the server's adapter calls a fake api.stripe.com (MYDROP_STRIPE_API_URL) and the page loads a
  * fake Stripe.js (MYDROP_STRIPE_JS_URL), both honoured under NODE_ENV=test only. Orders are
- * checked through the API and the charges on the fake Stripe.
+ * checked through the API and the charges on the fake Stripe; one-click checkout with a saved
+ * Stripe card is checked on the fake's Customers and PaymentMethods.
  *
  * Needs Debian's Chromium at /usr/bin/chromium. Without it the suite is skipped, unless
  * MYDROP_REQUIRE_SERVICES=1, where a missing browser is a failure.
@@ -43,12 +44,12 @@ describe.skipIf(skipWithoutChromium())('paying by card with Stripe on the offer 
   }
 
   /** Claims on the offer page and types the shopper's details and card number. */
-  async function claimAndFill(page: Page, email: string, cardNumber: string) {
+  async function claimAndFill(page: Page, email: string, cardNumber: string, name = 'Kim Card') {
     await page.goto(`/o/${session.demo.liveOfferId}`);
     await page.getByRole('button', { name: /^Claim for/ }).click();
     await page.locator('#hold').waitFor({ state: 'visible' });
     await page.getByLabel('Email', { exact: true }).fill(email);
-    await page.getByLabel('Full name', { exact: true }).fill('Kim Card');
+    await page.getByLabel('Full name', { exact: true }).fill(name);
     await page.getByLabel('Address', { exact: true }).fill('5 Quai Voltaire');
     await page.getByLabel('City', { exact: true }).fill('Paris');
     await page.getByLabel('Postal code', { exact: true }).fill('75007');
@@ -168,6 +169,95 @@ describe.skipIf(skipWithoutChromium())('paying by card with Stripe on the offer 
           await page.getByRole('button', { name: 'Pay' }).click();
           const orderId = await confirmedOrderId(page);
           expect(await orderOf(orderId)).toMatchObject({ email: 'declined@example.com' });
+        },
+        { failOnConsoleErrors: policyRefusals },
+      );
+    },
+    testTimeout,
+  );
+
+  /** Claims, types the details and the card, ticks "save" and pays. */
+  async function payAndSave(page: Page, name: string, email: string, cardNumber: string) {
+    await claimAndFill(page, email, cardNumber, name);
+    await page.getByLabel('Save my details for one-click checkout next time').check();
+    await page.getByRole('button', { name: 'Pay' }).click();
+    return confirmedOrderId(page);
+  }
+
+  /** The Stripe PaymentMethods charged for a Customer with this e-mail, one per payment. */
+  function chargesFor(email: string) {
+    const customer = [...fake.customers.values()].find((candidate) => candidate.email === email);
+    return {
+      customer: customer?.id,
+      charged: fake.charges().filter((intent) => intent.customer === customer?.id),
+    };
+  }
+
+  it(
+    'saves a card typed into Stripe.js, then buys again in one click after a reload',
+    async () => {
+      await session.withPage(
+        async (page) => {
+          const firstOrder = await payAndSave(
+            page,
+            'Jane Card',
+            'jane.card@example.com',
+            '4242 4242 4242 4242',
+          );
+          await page.reload();
+          await page.getByRole('button', { name: 'Done' }).click();
+          const buyNow = page.getByRole('button', {
+            name: 'Buy now as Jane Card · Visa ending 4242',
+          });
+          await buyNow.waitFor();
+          await buyNow.click();
+          const secondOrder = await confirmedOrderId(page);
+          expect(secondOrder).not.toBe(firstOrder);
+          expect(await orderOf(secondOrder)).toMatchObject({
+            status: 'paid',
+            paymentProvider: 'stripe',
+            email: 'jane.card@example.com',
+          });
+
+          // Both payments charged the same card, saved under the shopper's own Customer.
+          const { customer, charged } = chargesFor('jane.card@example.com');
+          expect(customer).toMatch(/^cus_/);
+          expect(charged).toHaveLength(2);
+          const card = charged[0]?.paymentMethodId ?? '';
+          expect(charged.map((intent) => intent.paymentMethodId)).toEqual([card, card]);
+          expect(fake.paymentMethods.get(card)?.customer).toBe(customer);
+        },
+        { failOnConsoleErrors: policyRefusals },
+      );
+    },
+    testTimeout,
+  );
+
+  it(
+    'authenticates a saved card that asks for 3-D Secure again from Buy now, charging it once',
+    async () => {
+      await session.withPage(
+        async (page) => {
+          await payAndSave(page, 'Sca Saver', 'sca.saver@example.com', '4000 0027 6000 3184');
+          await page.getByRole('button', { name: 'Done' }).click();
+          const buyNow = page.getByRole('button', {
+            name: 'Buy now as Sca Saver · Visa ending 3184',
+          });
+          await buyNow.click();
+          const orderId = await confirmedOrderId(page);
+          expect(await orderOf(orderId)).toMatchObject({ status: 'paid' });
+
+          // Each payment asked for the challenge, was confirmed after it, and charged once.
+          const { charged } = chargesFor('sca.saver@example.com');
+          expect(charged).toHaveLength(2);
+          for (const intent of charged) {
+            expect(intent).toMatchObject({ status: 'succeeded', charges: 1 });
+            expect(
+              fake.requests.some(
+                (request) => request.path === `/v1/payment_intents/${intent.id}/confirm`,
+              ),
+            ).toBe(true);
+          }
         },
         { failOnConsoleErrors: policyRefusals },
       );

@@ -73,6 +73,8 @@ export class PaymentReconciler {
   private sweeping: Promise<Partial<Record<Settlement, number>>> | undefined;
   /** Attempts too old to re-issue, already reported: reported once per process. */
   private readonly reportedTooOld = new Set<string>();
+  /** Attempts the provider could not be asked about, already reported. */
+  private readonly reportedUnsettled = new Set<string>();
 
   constructor(private readonly deps: PaymentReconcilerDeps) {}
 
@@ -203,7 +205,11 @@ export class PaymentReconciler {
       if (error instanceof UnknownPaymentMethodError) {
         return this.recorded(row, 'failed');
       }
-      this.deps.logger?.warn({ err: error, paymentId: row.id }, 'payment attempt left unsettled');
+      // Once per attempt and process: a provider down for hours would flood the log otherwise.
+      if (!this.reportedUnsettled.has(row.id)) {
+        this.reportedUnsettled.add(row.id);
+        this.deps.logger?.warn({ err: error, paymentId: row.id }, 'payment attempt left unsettled');
+      }
       return 'unavailable';
     }
     if (result.status !== 'succeeded') {

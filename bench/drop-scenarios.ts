@@ -52,10 +52,17 @@ const inProcessTtlSeconds = 2;
  */
 export const inProcessRounds = 5;
 /**
- * Rounds of the embedded server over HTTP (the row the 0.7x and p99 targets are judged on),
- * each paired with a bare node:http drop just before it; the other servers run one pair.
+ * Rounds of the embedded server over HTTP and of the server on PostgreSQL (the rows the 0.7x
+ * and p99 targets are judged on), each paired with a bare node:http drop just before it; the
+ * server with Redis runs one pair.
  */
 export const httpRounds = 3;
+/** Mydrop in this process on the baselines' PostgreSQL server: the 20x target's own footing. */
+const postgresInProcess = {
+  key: 'postgres-in-process',
+  name: 'Mydrop on PostgreSQL, in process',
+  path: 'service',
+} as const;
 export const ceilingDrop = dropSpecs[0] as DropSpec;
 /** A 1-unit drop whose units run out at once: warms the code paths of refusals. */
 const warmupDrop = dropSpecs[1] as DropSpec;
@@ -67,8 +74,16 @@ const warmupShoppers = 20_000;
 const runId = Date.now().toString(36);
 
 type RowHead = Omit<ScenarioRow, 'drop' | 'result' | 'audit' | 'note'>;
-/** `ceiling`: decisions/s of the bare server's drop run just before this one, if paired. */
-type Measured = { result: DropResult; audit: InventoryAudit | null; ceiling?: number | undefined };
+/**
+ * `ceiling`: decisions/s of the bare server's drop run just before this one, if paired, and
+ * `ceilingP99Ms` that drop's p99.
+ */
+type Measured = {
+  result: DropResult;
+  audit: InventoryAudit | null;
+  ceiling?: number | undefined;
+  ceilingP99Ms?: number | undefined;
+};
 
 /** The scenarios of docs/benchmarks.md, each adding its rows as it finishes. */
 export class DropBench {
@@ -154,12 +169,24 @@ export class DropBench {
   }
 
   async runInProcess(): Promise<void> {
-    const paths = [
-      { key: 'embedded', name: 'Mydrop embedded, in process', path: 'service' as const },
-      { key: 'engine', name: 'Mydrop in process, embedded store only', path: 'engine' as const },
-    ].filter((entry) => this.wants(entry.key));
+    await this.runEmbedded(
+      [
+        { key: 'embedded', name: 'Mydrop embedded, in process', path: 'service' as const },
+        { key: 'engine', name: 'Mydrop in process, embedded store only', path: 'engine' as const },
+      ].filter((entry) => this.wants(entry.key)),
+    );
+  }
+
+  /**
+   * The in-process rows of one Mydrop in this process: on PGlite, or on the PostgreSQL
+   * database `databaseUrl` (the server the baselines use: the like-for-like comparison).
+   */
+  private async runEmbedded(
+    paths: ReadonlyArray<{ key: string; name: string; path: 'service' | 'engine' }>,
+    databaseUrl?: string,
+  ): Promise<void> {
     if (paths.length === 0) return;
-    const mydrop = await EmbeddedMydrop.open(this.options.inProcessShoppers);
+    const mydrop = await EmbeddedMydrop.open(this.options.inProcessShoppers, databaseUrl);
     try {
       for (const { key, name, path } of paths) {
         // At the measured size, as the ceiling (see runCeilings).
@@ -240,7 +267,12 @@ export class DropBench {
             const plan = this.plan(prefix, drop, this.options.shoppers, networkTtlSeconds);
             const run = await server.measure(drop, plan);
             offers.push(run.offerId);
-            return { result: run.result, audit: null, ceiling: ceiling?.decisionsPerSecond };
+            return {
+              result: run.result,
+              audit: null,
+              ceiling: ceiling?.decisionsPerSecond,
+              ceilingP99Ms: ceiling?.p99Ms,
+            };
           },
           rounds,
         );
@@ -302,11 +334,15 @@ export class DropBench {
       ] as const
     ).filter(([kind]) => this.wants(kind));
     const onPostgres = this.wants('http-postgres');
+    const inProcess = this.wants(postgresInProcess.key);
     if (!reachable) {
       const why = `skipped: no PostgreSQL at ${this.options.postgresUrl}`;
       const heads = [
         ...(onPostgres
           ? [row('http-postgres', 'Mydrop on PostgreSQL, over HTTP', 'mydrop', 'http', null)]
+          : []),
+        ...(inProcess
+          ? [row(postgresInProcess.key, postgresInProcess.name, 'mydrop', 'in-process', null)]
           : []),
         ...baselines.map(([kind, name]) => row(kind, name, 'baseline', null, null)),
       ];
@@ -316,8 +352,11 @@ export class DropBench {
     }
     if (onPostgres) {
       await this.withScratchDatabase((url) =>
-        this.runOverHttp('http-postgres', 'Mydrop on PostgreSQL, over HTTP', url),
+        this.runOverHttp('http-postgres', 'Mydrop on PostgreSQL, over HTTP', url, {}, httpRounds),
       );
+    }
+    if (inProcess) {
+      await this.withScratchDatabase((url) => this.runEmbedded([postgresInProcess], url));
     }
     if (baselines.length === 0) return;
     await this.withScratchDatabase(async (url) => {
@@ -407,19 +446,26 @@ export class DropBench {
     try {
       const measured: Array<Measured & { rate: number }> = [];
       for (let round = 0; round < rounds; round++) {
-        const { result, audit, ceiling } = await run();
+        const taken = await run();
         // A paired round is ranked by its ratio to its own ceiling.
+        const { result, ceiling } = taken;
         const rate = ceiling ? result.decisionsPerSecond / ceiling : result.decisionsPerSecond;
-        measured.push({ result, audit, ceiling, rate });
+        measured.push({ ...taken, rate });
       }
       const { result, audit, ceiling } = reportedRound(measured);
       entry.result = result;
       entry.audit = audit;
       if (ceiling) entry.ceilingPerSecond = ceiling;
+      if (rounds > 1) {
+        entry.p99RoundsMs = measured.map((round) => round.result.p99Ms);
+        const paired = measured.map((round) => round.ceilingP99Ms);
+        if (paired.every((p99) => p99 !== undefined)) entry.ceilingP99RoundsMs = paired;
+      }
       const rate = perSecond(result.decisionsPerSecond);
       const figure = (round: Measured) =>
         round.ceiling
-          ? `${perSecond(round.result.decisionsPerSecond)} vs bare ${perSecond(round.ceiling)}`
+          ? `${perSecond(round.result.decisionsPerSecond)} p99 ${round.result.p99Ms.toFixed(0)} ms ` +
+            `vs bare ${perSecond(round.ceiling)} p99 ${round.ceilingP99Ms?.toFixed(0) ?? '-'} ms`
           : perSecond(round.result.decisionsPerSecond);
       const each =
         rounds > 1

@@ -29,7 +29,7 @@ const usage = `npm run bench:drop -- [--quick] [--only=a,b] [--drops=a,b] [--sho
   [--postgres=URL] [--redis=URL] [--pg-clients=N] [--medusa-shoppers=N] [--record|--no-record]
 --quick       2,000 shoppers per drop instead of 20,000 (x10 in process)
 --only        noop, bare-http, embedded, engine, http-pglite, redis, http-postgres,
-              for-update, conditional-update, medusa
+              postgres-in-process, for-update, conditional-update, medusa
 --drops       ${dropSpecs.map((drop) => drop.id).join(', ')}
 --postgres    admin URL of the PostgreSQL server, default BENCH_POSTGRES_URL or
               ${defaultPostgresUrl};

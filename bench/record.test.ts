@@ -154,6 +154,54 @@ describe('a recorded benchmark run', () => {
     );
   });
 
+  it('judges the p99 on the median of the rounds, not on the one round reported', () => {
+    const rounds = (p99RoundsMs: number[]) =>
+      rows.map((row) =>
+        row.key === 'http-pglite' ? { ...row, p99RoundsMs, ceilingP99RoundsMs: [30, 41, 36] } : row,
+      );
+    // The reported round (the median by rate) had a p99 of 45 ms; two of three were slower.
+    const slow = buildRun({ ...runInput, rows: rounds([45, 58, 52]) });
+    expect(slow.targets).toContainEqual({
+      label: 'p99 < 50 ms at 256 connections',
+      detail: '52 ms over HTTP on PGlite (median of 45/58/52; the bare drops beside them 30/41/36)',
+      verdict: 'missed',
+    });
+    const fast = buildRun({ ...runInput, rows: rounds([61, 38, 44]) });
+    expect(fast.targets).toContainEqual(
+      expect.objectContaining({ label: 'p99 < 50 ms at 256 connections', verdict: 'met' }),
+    );
+  });
+
+  it('judges 20x the baseline on the in-process rows, the slower of them', () => {
+    const inProcess = (key: string, decisionsPerSecond: number): ScenarioRow => ({
+      key,
+      name: key,
+      drop,
+      role: 'mydrop',
+      ceiling: 'in-process',
+      holdTtlSeconds: 2,
+      result: result(decisionsPerSecond, 200),
+      audit,
+      note: null,
+    });
+    const label = '>= 20x the best PostgreSQL baseline, both driven in process';
+    // The baseline decides 3,000/s: 60,000/s is the line.
+    const met = buildRun({
+      ...runInput,
+      rows: [...rows, inProcess('embedded', 900_000), inProcess('postgres-in-process', 70_000)],
+    });
+    expect(met.targets).toContainEqual(expect.objectContaining({ label, verdict: 'met' }));
+    const missed = buildRun({
+      ...runInput,
+      rows: [...rows, inProcess('embedded', 900_000), inProcess('postgres-in-process', 50_000)],
+    });
+    expect(missed.targets).toContainEqual(expect.objectContaining({ label, verdict: 'missed' }));
+    // Over HTTP alone there is nothing on the baselines' footing to judge.
+    expect(run().targets).toContainEqual(
+      expect.objectContaining({ label, verdict: 'not measured' }),
+    );
+  });
+
   it('appends runs to the file the console reads, keeping the last thirty', () => {
     const file = join(folder, 'runs.json');
     for (let index = 0; index < 32; index++) recordRun(run(), file);

@@ -126,8 +126,9 @@ export function measureDecisionCore(shoppers: number, reserved: number): number 
 
 /**
  * Mydrop embedded in the process: the real services on an in-memory PGlite in its worker
- * thread (the default of `mydrop start`), holds written through the engine's group commit,
- * checkouts through the sandbox payment provider.
+ * thread (the default of `mydrop start`), or on a PostgreSQL database (the one the baselines
+ * use, so the two compare on the same server), holds written through the engine's group
+ * commit, checkouts through the sandbox payment provider.
  */
 export class EmbeddedMydrop {
   private constructor(
@@ -137,10 +138,15 @@ export class EmbeddedMydrop {
     private readonly brandId: string,
   ) {}
 
-  /** `crowd`: the shoppers of a measured drop, which the store prepares for as a server does. */
-  static async open(crowd: number): Promise<EmbeddedMydrop> {
-    // As `mydrop start` runs by default: PGlite in its worker thread, statements pipelined.
-    const database = await openDatabase({ pgliteThread: 'worker' });
+  /**
+   * `crowd`: the shoppers of a measured drop, which the store prepares for as a server does.
+   * Without `databaseUrl`, as `mydrop start` runs by default: PGlite in its worker thread,
+   * statements pipelined; with it, as `mydrop start` runs with DATABASE_URL.
+   */
+  static async open(crowd: number, databaseUrl?: string): Promise<EmbeddedMydrop> {
+    const database = await openDatabase(
+      databaseUrl === undefined ? { pgliteThread: 'worker' } : { databaseUrl },
+    );
     await migrateToLatest(database.db);
     const services = createServices({
       db: database.db,

@@ -16,11 +16,14 @@ import { CatalogRepository, CatalogService } from './modules/catalog/index.js';
 import {
   CheckoutPayments,
   CheckoutPaymentsRepository,
-  DropsRepository,
   EmbeddedOfferStore,
   HoldJournal,
+  HoldsRepository,
+  OfferStockRepository,
   type OfferStore,
+  OffersRepository,
   OffersService,
+  OrdersRepository,
   OrdersService,
   type PaymentProvider,
   PaymentReconciler,
@@ -32,6 +35,7 @@ import {
   StripePaymentProvider,
   type StripeSettings,
   StripeWebhookReceiver,
+  WaitlistRepository,
 } from './modules/drops/index.js';
 import { FulfilmentRepository, FulfilmentService } from './modules/fulfilment/index.js';
 import {
@@ -157,7 +161,12 @@ export interface ServiceOptions {
 
 /** What an offer store is built from. */
 export interface OfferStoreDeps {
-  repository: DropsRepository;
+  /** Books are rebuilt from the first four; Redis asks orders whether a stuck payment sold. */
+  offers: OffersRepository;
+  holds: HoldsRepository;
+  stock: OfferStockRepository;
+  waitlist: WaitlistRepository;
+  orders: OrdersRepository;
   journal: HoldJournal;
   clock: Clock;
   logger?: Logger | undefined;
@@ -204,11 +213,18 @@ export function createServices(options: ServiceOptions): Services {
     clock,
     audit,
   });
-  const dropsRepository = new DropsRepository(db);
+  const offersRepository = new OffersRepository(db);
+  const stockRepository = new OfferStockRepository(db);
+  const holdsRepository = new HoldsRepository(db);
+  const ordersRepository = new OrdersRepository(db);
   const storeDeps: OfferStoreDeps = {
-    repository: dropsRepository,
+    offers: offersRepository,
+    holds: holdsRepository,
+    stock: stockRepository,
+    waitlist: new WaitlistRepository(db),
+    orders: ordersRepository,
     journal: new HoldJournal({
-      repository: dropsRepository,
+      holds: holdsRepository,
       clock,
       logger: options.logger,
       writesOffThread: options.databaseOffThread,
@@ -251,21 +267,29 @@ export function createServices(options: ServiceOptions): Services {
     refunds,
     repository: paymentsRepository,
     paymentProviders,
-    orderOfHold: (holdId) => dropsRepository.findOrderByHold(holdId),
+    orderOfHold: (holdId) => ordersRepository.findOrderByHold(holdId),
     clock,
     events,
     audit,
     logger: options.logger,
     ...paymentTimings,
   });
-  const drops = { repository: dropsRepository, store: offerStore, clock, audit };
+  const drops = { store: offerStore, clock, audit };
   const fulfilmentRepository = new FulfilmentRepository(db);
   const fulfilment = new FulfilmentService({ repository: fulfilmentRepository, clock });
-  const offers = new OffersService({ ...drops, scheduler });
+  const offers = new OffersService({
+    ...drops,
+    offers: offersRepository,
+    stock: stockRepository,
+    scheduler,
+  });
   offers.registerJobs(scheduler);
   const showsRepository = new ShowsRepository(db);
   const shopper = new ShopperService({
     ...drops,
+    offers: offersRepository,
+    holds: holdsRepository,
+    orders: ordersRepository,
     paymentProviders,
     payments,
     events,
@@ -297,7 +321,7 @@ export function createServices(options: ServiceOptions): Services {
     documentApprovals: approvals.documents,
     campaignOf: (organizationId, campaignId) =>
       approvals.campaigns.campaignOf(organizationId, campaignId),
-    commerce: showCommerce(dropsRepository, offers, shopper),
+    commerce: showCommerce(offersRepository, ordersRepository, offers, shopper),
     regionsOf: (organizationId) => fulfilmentRepository.listRegions(organizationId),
     brandOf: (organizationId, brandId) =>
       organizationsRepository.findBrand(organizationId, brandId),
@@ -338,7 +362,8 @@ export function createServices(options: ServiceOptions): Services {
     offerStore,
     offers,
     stockWatch: new StockWatch({
-      repository: dropsRepository,
+      offers: offersRepository,
+      stock: stockRepository,
       store: offerStore,
       notifier,
       clock,
@@ -348,7 +373,13 @@ export function createServices(options: ServiceOptions): Services {
     fulfilment,
     ...approvals,
     shows,
-    orders: new OrdersService({ ...drops, paymentProviders, events }),
+    orders: new OrdersService({
+      ...drops,
+      orders: ordersRepository,
+      offers: offersRepository,
+      paymentProviders,
+      events,
+    }),
     paymentReconciler,
     stripeWebhooks: stripeWebhookSecret
       ? new StripeWebhookReceiver({
@@ -411,17 +442,18 @@ function createApprovalServices(deps: {
 
 /** What shows read of offers and orders, through the drops module's public surface. */
 function showCommerce(
-  repository: DropsRepository,
+  offersRepository: OffersRepository,
+  ordersRepository: OrdersRepository,
   offers: OffersService,
   shopper: ShopperService,
 ): ShowCommerce {
   return {
     async offersOf(organizationId, offerIds) {
       const found = await Promise.all(
-        offerIds.map((id) => repository.findOffer(organizationId, id)),
+        offerIds.map((id) => offersRepository.findOffer(organizationId, id)),
       );
       const rows = found.filter((row) => row !== undefined);
-      const codes = await repository.listCodes(
+      const codes = await offersRepository.listCodes(
         organizationId,
         rows.map((row) => row.id),
       );
@@ -434,7 +466,7 @@ function showCommerce(
         codes: codes.filter((code) => code.offerId === row.id).map((code) => code.code),
       }));
     },
-    orderOf: (organizationId, orderId) => repository.findOrder(organizationId, orderId),
+    orderOf: (organizationId, orderId) => ordersRepository.findOrder(organizationId, orderId),
     checkoutStateOf: async (offerId) => (await shopper.describeOffer(offerId)).state,
     startSelling: async (actor, offerId) => {
       await offers.goLive(actor, offerId);
@@ -442,7 +474,7 @@ function showCommerce(
     async streamEnded(actor, offerIds) {
       const closed: string[] = [];
       for (const offerId of offerIds) {
-        const row = await repository.findOffer(actor.organizationId, offerId);
+        const row = await offersRepository.findOffer(actor.organizationId, offerId);
         if (!row?.endsWithStream || row.status === 'closed') continue;
         await offers.close(actor, offerId, 'The stream ended');
         closed.push(offerId);

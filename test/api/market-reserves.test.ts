@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { newId } from '../../src/lib/ids.js';
-import { DropsRepository } from '../../src/modules/drops/drops.repository.js';
+import { OrdersRepository } from '../../src/modules/drops/orders.repository.js';
 import { createServices } from '../../src/services.js';
 import { claim, payWith, shopperDetails } from '../support/drops.js';
 import {
@@ -384,8 +384,10 @@ describe('per-market reserves', () => {
       createdAt: now,
       updatedAt: now,
     }));
-    const repository = new DropsRepository(context.database.db);
-    const written = await repository.insertOrdersForHolds(orders, now);
+    const written = await new OrdersRepository(context.database.db).insertOrdersForHolds(
+      orders,
+      now,
+    );
     expect(written).toHaveLength(1);
     const gb = await context.database.db
       .selectFrom('offerMarkets')

@@ -7,7 +7,7 @@ import type {
   RowUpdate,
   StoredCheckoutAnswer,
 } from '../../db/schema.js';
-import type { OrderRow } from './drops.repository.js';
+import type { OrderRow } from './orders.repository.js';
 
 export type PaymentAttemptRow = Row<'checkoutPayments'>;
 

@@ -11,9 +11,10 @@ import {
   OrderRefused,
   type PaymentAttempt,
 } from './checkout-payments.js';
-import type { DropsRepository, OrderRow } from './drops.repository.js';
+import type { HoldsRepository } from './holds.repository.js';
 import type { OfferStore, StoreHold } from './offer-store.js';
 import { unitPriceFor } from './offer-terms.js';
+import type { OrderRow, OrdersRepository } from './orders.repository.js';
 import { PaidOrders } from './paid-orders.js';
 import {
   type PaymentProvider,
@@ -44,7 +45,8 @@ export interface CheckoutResult {
 }
 
 export interface CheckoutDeps {
-  repository: DropsRepository;
+  holds: HoldsRepository;
+  orders: OrdersRepository;
   store: OfferStore;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
@@ -111,12 +113,12 @@ function checkMarket(hold: StoreHold, country: string): void {
  * still sees the hold as held, and a charge whose order could not be written is refunded.
  */
 export class CheckoutService {
-  private readonly orders: PaidOrders;
+  private readonly paidOrders: PaidOrders;
   private readonly checkoutAttempts: CheckoutAttempts<CheckoutResult>;
 
   constructor(private readonly deps: CheckoutDeps) {
     this.checkoutAttempts = new CheckoutAttempts({ clock: deps.clock });
-    this.orders = new PaidOrders(deps);
+    this.paidOrders = new PaidOrders(deps);
   }
 
   /**
@@ -153,7 +155,7 @@ export class CheckoutService {
       // A retry with the key of an attempt made elsewhere gets that attempt's answer.
       if (keyed) await this.deps.payments.replayAnswer(holdId, keyed);
       // A retry for a hold already paid answers its order.
-      const previous = await this.deps.repository.findOrderByHold(holdId);
+      const previous = await this.deps.orders.findOrderByHold(holdId);
       if (previous) return { orderId: previous.id, replay: true };
       if (!started) {
         throw new AppError(
@@ -167,7 +169,7 @@ export class CheckoutService {
           holdId,
         });
       }
-      if (started.reason === 'missing' && !(await this.deps.repository.findHold(holdId))) {
+      if (started.reason === 'missing' && !(await this.deps.holds.findHold(holdId))) {
         throw notFound('hold', holdId);
       }
       throw new AppError('hold_expired', 'This hold has expired; claim again', { holdId });
@@ -217,7 +219,7 @@ export class CheckoutService {
           { field: 'profile' },
         );
       });
-      const inserted = await this.orders.record(
+      const inserted = await this.paidOrders.record(
         {
           id: newId(),
           organizationId: hold.organizationId,
@@ -264,7 +266,7 @@ export class CheckoutService {
     await this.deps.store.completeSale(holdId).catch((error: unknown) => {
       this.deps.logger?.error({ err: error, holdId }, 'sale not recorded in the offer store');
     });
-    await this.orders.announce(order);
+    await this.paidOrders.announce(order);
     return { orderId: order.id, replay: false, profile: await this.keepProfile(order, checkout) };
   }
 

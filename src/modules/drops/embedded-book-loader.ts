@@ -4,16 +4,13 @@
  * is the one place that says what of a book survives a restart.
  */
 
-import { bookedStatuses, readBookRows } from './book-rows.js';
-import {
-  type DropsRepository,
-  marketShareOf,
-  type OfferRow,
-  type WaitlistRow,
-} from './drops.repository.js';
+import { type BookRowSources, bookedStatuses, readBookRows } from './book-rows.js';
 import type { HoldJournal, JournalWaitEnd } from './hold-journal.js';
 import { OfferBook } from './offer-book.js';
 import type { BookHold, OfferStatus } from './offer-book.types.js';
+import { marketShareOf } from './offer-stock.repository.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
+import type { WaitlistRow } from './waitlist.repository.js';
 
 export interface LoadedBook {
   book: OfferBook;
@@ -27,14 +24,11 @@ export interface LoadedBook {
  * to the line.
  */
 export async function loadOfferBook(
-  repository: DropsRepository,
+  sources: BookRowSources & { offers: OffersRepository },
   journal: HoldJournal,
   offer: OfferRow,
 ): Promise<LoadedBook> {
-  const { sold, holds, bought, markets, waiting, waitAnswers } = await readBookRows(
-    repository,
-    offer,
-  );
+  const { sold, holds, bought, markets, waiting, waitAnswers } = await readBookRows(sources, offer);
   const book = new OfferBook({
     offerId: offer.id,
     organizationId: offer.organizationId,
@@ -46,7 +40,7 @@ export async function loadOfferBook(
     opensAt: offer.startsAt?.getTime() ?? null,
     closesAt: offer.endsAt?.getTime() ?? null,
     markets: markets.length > 0 ? markets.map(marketShareOf) : null,
-    offerCodes: (await repository.listCodes(offer.organizationId, [offer.id])).map(
+    offerCodes: (await sources.offers.listCodes(offer.organizationId, [offer.id])).map(
       (row) => row.code,
     ),
   });

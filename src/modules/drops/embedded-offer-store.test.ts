@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claim, liveOffer } from '../../../test/support/drops.js';
+import type { DropsRepositories } from '../../../test/support/drops-repositories.js';
 import {
   createTestContext,
   type SeededOrganization,
@@ -9,7 +10,6 @@ import {
 } from '../../../test/support/test-app.js';
 import { ManualClock } from '../../lib/clock.js';
 import { prepareKeyTables } from '../../lib/key-table.js';
-import type { DropsRepository } from './drops.repository.js';
 import { EmbeddedOfferStore } from './embedded-offer-store.js';
 import type { HoldJournal } from './hold-journal.js';
 
@@ -60,7 +60,8 @@ describe('the embedded offer store', () => {
     const logged: Array<Record<string, unknown>> = [];
     const logger = { info: (fields: Record<string, unknown>) => logged.push(fields) };
     const store = new EmbeddedOfferStore({
-      repository: {} as DropsRepository, // not used by start and stop
+      // Not used by start and stop.
+      ...({} as DropsRepositories),
       journal: { drain: async () => {} } as unknown as HoldJournal,
       clock,
       logger: logger as unknown as Logger,

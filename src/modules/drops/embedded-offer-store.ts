@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { prepareKeyTables } from '../../lib/key-table.js';
 import { bookedStatuses } from './book-rows.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
 import { loadOfferBook } from './embedded-book-loader.js';
 import { BookWrites, storeHold } from './embedded-book-writes.js';
 import type { HoldJournal } from './hold-journal.js';
+import type { HoldsRepository } from './holds.repository.js';
 import type { OfferBook } from './offer-book.js';
 import type { BookHold, HoldWriter, OfferStatus, WaitingEntry } from './offer-book.types.js';
+import type { OfferStockRepository } from './offer-stock.repository.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -20,13 +21,19 @@ import type {
   StoreHold,
   WaitlistAnswer,
 } from './offer-store.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 import { UnknownCodeWarnings } from './unknown-code-warnings.js';
+import type { WaitlistRepository } from './waitlist.repository.js';
 
 // Services name it by this file (their imports are theirs to move).
 export { bookedStatuses };
 
+/** A book is rebuilt from the rows of all four; see embedded-book-loader.ts. */
 export interface EmbeddedOfferStoreDeps {
-  repository: DropsRepository;
+  offers: OffersRepository;
+  holds: HoldsRepository;
+  stock: OfferStockRepository;
+  waitlist: WaitlistRepository;
   journal: HoldJournal;
   clock: Clock;
   logger?: Logger | undefined;
@@ -72,8 +79,8 @@ export class EmbeddedOfferStore implements OfferStore {
   }
 
   async recover(): Promise<void> {
-    await this.deps.repository.expireWaitingOfEndedOffers(this.deps.clock.now());
-    const offers = await this.deps.repository.listOffersInStatus(bookedStatuses);
+    await this.deps.waitlist.expireWaitingOfEndedOffers(this.deps.clock.now());
+    const offers = await this.deps.offers.listOffersInStatus(bookedStatuses);
     for (const offer of offers) await this.load(offer);
   }
 
@@ -337,11 +344,7 @@ export class EmbeddedOfferStore implements OfferStore {
 
   /** Loads (or reloads) an offer's book; holds that expired meanwhile go to the line first. */
   private async load(offer: OfferRow): Promise<OfferBook> {
-    const { book, openHoldIds } = await loadOfferBook(
-      this.deps.repository,
-      this.deps.journal,
-      offer,
-    );
+    const { book, openHoldIds } = await loadOfferBook(this.deps, this.deps.journal, offer);
     for (const holdId of openHoldIds) this.writes.track(holdId, offer.id);
     this.books.set(offer.id, book);
     this.writes.ended(book.sweep(this.deps.clock.now().getTime()), 'expired');

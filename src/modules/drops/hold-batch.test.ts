@@ -9,20 +9,20 @@ import {
   type TestContext,
 } from '../../../test/support/test-app.js';
 import type { NewRow } from '../../db/schema.js';
-import { DropsRepository } from './drops.repository.js';
+import { HoldsRepository } from './holds.repository.js';
 
 /** The hold group commit is one statement; these are the cases that statement must get right. */
 describe('a batch of hold writes', () => {
   let context: TestContext;
   let acme: SeededOrganization;
-  let repository: DropsRepository;
+  let repository: HoldsRepository;
   let offerId: string;
   const endedAt = new Date('2026-11-22T18:05:00Z');
 
   beforeAll(async () => {
     context = await createTestContext();
     acme = await seedOrganization(context, 'Acme');
-    repository = new DropsRepository(context.database.db);
+    repository = new HoldsRepository(context.database.db);
     ({ offerId } = await liveOffer(context.app, acme, { units: 5 }));
   });
   afterAll(() => context.close());
@@ -107,7 +107,7 @@ describe.skipIf(await skipWithoutPostgres())('a hold written by two processes at
 
   it('lands each hold once when both write the same batch at the same moment', async () => {
     const { offerId } = await liveOffer(context.app, acme, { units: 5 });
-    const repository = new DropsRepository(context.database.db);
+    const repository = new HoldsRepository(context.database.db);
     const holdOf = (index: number): NewRow<'holds'> => ({
       id: randomUUID(),
       organizationId: acme.organizationId,

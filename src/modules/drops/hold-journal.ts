@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { NewRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
-import type { DropsRepository, WaitlistWrites } from './drops.repository.js';
 import { GroupCommitter } from './group-committer.js';
+import type { HoldsRepository } from './holds.repository.js';
+import type { WaitlistWrites } from './waitlist.repository.js';
 
 /** What the journal needs of a new hold. */
 export interface JournalHold {
@@ -67,7 +68,7 @@ export class HoldJournal {
 
   constructor(
     private readonly deps: {
-      repository: DropsRepository;
+      holds: HoldsRepository;
       clock: Clock;
       logger?: Logger | undefined;
       /** The database runs off this thread: a batch starts at once (GroupCommitter). */
@@ -203,7 +204,7 @@ export class HoldJournal {
           break;
       }
     }
-    await this.deps.repository.writeHoldBatch(created, ended, now, waitlist?.writes);
+    await this.deps.holds.writeHoldBatch(created, ended, now, waitlist?.writes);
   }
 }
 

@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type DropsRepositories,
+  dropsRepositoriesOn,
+} from '../../../test/support/drops-repositories.js';
 import { createRedisPrefix, redisUrl, skipWithoutRedis } from '../../../test/support/redis.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../db/database.js';
 import { ManualClock } from '../../lib/clock.js';
-import { DropsRepository } from './drops.repository.js';
 import { EmbeddedOfferStore } from './embedded-offer-store.js';
 import { HoldJournal } from './hold-journal.js';
 import type { OfferStore, StoreClaimRequest } from './offer-store.js';
@@ -32,7 +35,7 @@ function recordingLogger() {
 describe('offer codes on claims', () => {
   const clock = new ManualClock('2026-03-01T12:00:00Z');
   let database: DatabaseHandle;
-  let repository: DropsRepository;
+  let repositories: DropsRepositories;
   let organizationId: string;
   let brandId: string;
   let redis: Redis | undefined;
@@ -41,7 +44,7 @@ describe('offer codes on claims', () => {
   beforeAll(async () => {
     database = await openDatabase({});
     await migrateToLatest(database.db);
-    repository = new DropsRepository(database.db);
+    repositories = dropsRepositoriesOn(database.db);
     organizationId = randomUUID();
     brandId = randomUUID();
     await database.db
@@ -71,7 +74,7 @@ describe('offer codes on claims', () => {
   async function liveOfferWithCodes(codes: string[]) {
     const id = randomUUID();
     const now = clock.now();
-    await repository.insertOffer(
+    await repositories.offers.insertOffer(
       {
         id,
         organizationId,
@@ -106,7 +109,7 @@ describe('offer codes on claims', () => {
       [],
       codes.map((code) => ({ organizationId, offerId: id, code })),
     );
-    const row = await repository.findOfferById(id);
+    const row = await repositories.offers.findOfferById(id);
     if (!row) throw new Error('the offer was not written');
     return row;
   }
@@ -131,8 +134,8 @@ describe('offer codes on claims', () => {
       skip: false,
       create: (logger) =>
         new EmbeddedOfferStore({
-          repository,
-          journal: new HoldJournal({ repository, clock }),
+          ...repositories,
+          journal: new HoldJournal({ holds: repositories.holds, clock }),
           clock,
           logger,
         }),
@@ -146,8 +149,8 @@ describe('offer codes on claims', () => {
         return new RedisOfferStore({
           redis: redis as Redis,
           prefix: namespace.prefix,
-          repository,
-          journal: new HoldJournal({ repository, clock }),
+          ...repositories,
+          journal: new HoldJournal({ holds: repositories.holds, clock }),
           clock,
           logger,
         });

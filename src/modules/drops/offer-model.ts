@@ -1,7 +1,8 @@
-import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { BookCounts, OfferStatus } from './offer-book.types.js';
+import type { OfferStockRepository } from './offer-stock.repository.js';
 import type { OfferStore } from './offer-store.js';
 import { hashOfferTerms, type OfferKind, type OfferTerms, type PriceTier } from './offer-terms.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 import { sortUrgencyStages, type UrgencyStage } from './urgency-stages.js';
 
 export interface OfferInput {
@@ -115,17 +116,16 @@ export function offerColumns(input: OfferInput) {
 
 /** Offers as the API shows them: terms, codes, and the book's live counts when armed. */
 export async function presentOffers(
-  repository: DropsRepository,
-  store: OfferStore,
+  deps: { offers: OffersRepository; stock: OfferStockRepository; store: OfferStore },
   organizationId: string,
   rows: OfferRow[],
 ): Promise<Offer[]> {
   const ids = rows.map((row) => row.id);
   const [components, codes, live, shares] = await Promise.all([
-    repository.listComponents(organizationId, ids),
-    repository.listCodes(organizationId, ids),
-    store.countsMany(ids),
-    repository.listMarketReservesOf(organizationId, ids),
+    deps.offers.listComponents(organizationId, ids),
+    deps.offers.listCodes(organizationId, ids),
+    deps.store.countsMany(ids),
+    deps.stock.listMarketReservesOf(organizationId, ids),
   ]);
   return rows.map((row) => {
     const own = components.filter((component) => component.offerId === row.id);

@@ -2,9 +2,10 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
-import { type DropsRepository, type OfferRow, StockShortError } from './drops.repository.js';
 import { defaultMarketLowStockThreshold } from './market-threshold.js';
+import { type OfferStockRepository, StockShortError } from './offer-stock.repository.js';
 import type { OfferStore } from './offer-store.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 
 /** One market's share when arming per market. */
 export interface MarketReserveInput {
@@ -30,7 +31,8 @@ export interface ArmInput {
 }
 
 export interface OfferReservesDeps {
-  repository: DropsRepository;
+  offers: OffersRepository;
+  stock: OfferStockRepository;
   store: OfferStore;
   clock: Clock;
   audit: AuditRecorder;
@@ -62,7 +64,7 @@ export class OfferReserves {
   async reserve(actor: Actor, row: OfferRow, plan: ReservePlan): Promise<void> {
     const { units, shares: given, reserveTtlSeconds } = plan;
     const offerId = row.id;
-    const components = await this.deps.repository.listComponents(actor.organizationId, [offerId]);
+    const components = await this.deps.offers.listComponents(actor.organizationId, [offerId]);
     const now = this.deps.clock.now();
     const shares: CheckedShare[] = given.map((share) => ({
       ...share,
@@ -71,7 +73,7 @@ export class OfferReserves {
         defaultMarketLowStockThreshold(row.lowStockThreshold, share.units, units),
     }));
     try {
-      const armed = await this.deps.repository.reserveStock(
+      const armed = await this.deps.stock.reserveStock(
         actor.organizationId,
         offerId,
         components.map((component) => ({
@@ -175,7 +177,7 @@ export class OfferReserves {
       );
     }
     const owners = [...new Set(markets.flatMap((share) => (share.ownerId ? [share.ownerId] : [])))];
-    const members = await this.deps.repository.findMembers(actor.organizationId, owners);
+    const members = await this.deps.offers.findMembers(actor.organizationId, owners);
     const shares = markets.map((share, index) => {
       const ownerId = share.ownerId ?? actor.userId;
       const field = `markets.${index}.ownerId`;
@@ -202,7 +204,7 @@ export class OfferReserves {
   async releaseExpired(): Promise<number> {
     const now = this.deps.clock.now();
     await this.releaseExpiredMarkets(now);
-    const armed = await this.deps.repository.listOffersInStatus(['armed']);
+    const armed = await this.deps.offers.listOffersInStatus(['armed']);
     const expired = armed.filter((row) => row.reserveExpiresAt && row.reserveExpiresAt <= now);
     for (const row of expired) {
       const unsold = await this.returnOnClose(row);
@@ -220,10 +222,10 @@ export class OfferReserves {
   }
 
   private async releaseExpiredMarkets(now: Date): Promise<void> {
-    for (const share of await this.deps.repository.listDueMarketReserves(now)) {
+    for (const share of await this.deps.stock.listDueMarketReserves(now)) {
       const units = await this.deps.store.releaseMarket(share.offerId, share.market);
       if (units === null || (units === 0 && share.releasedAt !== null)) continue;
-      const first = await this.deps.repository.releaseMarketReserve(
+      const first = await this.deps.stock.releaseMarketReserve(
         share.organizationId,
         share.offerId,
         share.market,
@@ -254,7 +256,7 @@ export class OfferReserves {
     units: number,
     market: string | null = null,
   ): Promise<void> {
-    await this.deps.repository.releaseReserve(
+    await this.deps.stock.releaseReserve(
       organizationId,
       offerId,
       units,
@@ -269,7 +271,7 @@ export class OfferReserves {
     const now = this.deps.clock.now();
     const closed = await this.deps.store.close(row.id);
     const unsold = closed?.unsold ?? 0;
-    await this.deps.repository.returnStock(
+    await this.deps.stock.returnStock(
       row.organizationId,
       row.id,
       await this.componentUnits(row.organizationId, row.id, unsold),
@@ -290,7 +292,7 @@ export class OfferReserves {
     offerId: string,
     offerUnits: number,
   ): Promise<Array<{ skuId: string; units: number }>> {
-    const components = await this.deps.repository.listComponents(organizationId, [offerId]);
+    const components = await this.deps.offers.listComponents(organizationId, [offerId]);
     return components.map((component) => ({
       skuId: component.skuId,
       units: component.quantity * offerUnits,

@@ -1,4 +1,3 @@
-import type { OfferRow } from './drops.repository.js';
 import type {
   BookCounts,
   BookHold,
@@ -6,6 +5,7 @@ import type {
   MarketCounts,
   OfferStatus,
 } from './offer-book.types.js';
+import type { OfferRow } from './offers.repository.js';
 
 /*
  * Where the live state of armed offers is kept and decided: reserved units, cart holds,

@@ -1,10 +1,10 @@
 import { AppError } from '../../lib/errors.js';
-import type { DropsRepository } from './drops.repository.js';
 import type { OfferInput } from './offer-model.js';
+import type { OffersRepository } from './offers.repository.js';
 import { urgencyStageProblems } from './urgency-stages.js';
 
 type Problem = { field: string; message: string };
-type Sku = Awaited<ReturnType<DropsRepository['findSkus']>>[number];
+type Sku = Awaited<ReturnType<OffersRepository['findSkus']>>[number];
 
 /**
  * Checks what a schema cannot: the SKUs (components and substitutes) exist in this
@@ -14,7 +14,7 @@ type Sku = Awaited<ReturnType<DropsRepository['findSkus']>>[number];
  * like one that does not exist: an id must not tell whether it is in use elsewhere.
  */
 export async function validateOfferInput(
-  repository: DropsRepository,
+  offers: OffersRepository,
   organizationId: string,
   input: OfferInput,
   offerId?: string,
@@ -22,9 +22,7 @@ export async function validateOfferInput(
   const problems: Problem[] = [];
   const skuIds = input.components.map((component) => component.skuId);
   const substituteIds = input.substitutions.map((rule) => rule.substituteSkuId);
-  const skus = await repository.findSkus(organizationId, [
-    ...new Set([...skuIds, ...substituteIds]),
-  ]);
+  const skus = await offers.findSkus(organizationId, [...new Set([...skuIds, ...substituteIds])]);
   for (const skuId of skuIds) {
     const sku = skus.find((candidate) => candidate.id === skuId);
     if (!sku)
@@ -56,11 +54,11 @@ export async function validateOfferInput(
     problems.push({ field: 'endsAt', message: 'must be after startsAt' });
   }
   problems.push(...substitutionProblems(input, skus));
-  problems.push(...(await fallbackProblems(repository, organizationId, input, offerId)));
+  problems.push(...(await fallbackProblems(offers, organizationId, input, offerId)));
   for (const message of urgencyStageProblems(input.urgencyStages ?? [])) {
     problems.push({ field: 'urgencyStages', message });
   }
-  const taken = await repository.findTakenCodes(organizationId, input.codes, offerId);
+  const taken = await offers.findTakenCodes(organizationId, input.codes, offerId);
   if (taken.length > 0)
     problems.push({
       field: 'codes',
@@ -107,7 +105,7 @@ function substitutionProblems(input: OfferInput, skus: readonly Sku[]): Problem[
  * goods), and must not point back at this one (two offers each the other's fallback).
  */
 async function fallbackProblems(
-  repository: DropsRepository,
+  offers: OffersRepository,
   organizationId: string,
   input: OfferInput,
   offerId: string | undefined,
@@ -116,7 +114,7 @@ async function fallbackProblems(
   if (fallbackId === null) return [];
   const field = 'fallbackOfferId';
   if (fallbackId === offerId) return [{ field, message: 'an offer cannot be its own fallback' }];
-  const fallback = await repository.findOffer(organizationId, fallbackId);
+  const fallback = await offers.findOffer(organizationId, fallbackId);
   if (!fallback) return [{ field, message: `no offer ${fallbackId} in this organisation` }];
   if (fallback.brandId !== input.brandId) {
     return [{ field, message: `offer ${fallbackId} belongs to another brand` }];

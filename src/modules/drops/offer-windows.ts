@@ -2,13 +2,13 @@ import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { JobHandlerRegistry, JobScheduler } from '../notifications/index.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
 import { bookedStatuses } from './embedded-offer-store.js';
 import type { OfferStatus } from './offer-book.js';
 import type { OfferReserves } from './offer-reserves.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 
 export interface OfferWindowsDeps {
-  repository: DropsRepository;
+  offers: OffersRepository;
   clock: Clock;
   audit: AuditRecorder;
   /** Durable: an offer whose window ends while the server is down closes when it is back. */
@@ -58,7 +58,7 @@ export class OfferWindows {
    * (one job per offer, by key). Answers how many were scheduled.
    */
   async scheduleMissing(): Promise<number> {
-    const booked = await this.deps.repository.listOffersInStatus(bookedStatuses);
+    const booked = await this.deps.offers.listOffersInStatus(bookedStatuses);
     const windowed = booked.filter((row) => row.endsAt !== null);
     for (const row of windowed) {
       if (row.endsAt) await this.schedule(row.organizationId, row.id, row.endsAt);
@@ -73,7 +73,7 @@ export class OfferWindows {
    * Answers whether it closed the offer.
    */
   async closeEnded(organizationId: string, offerId: string): Promise<boolean> {
-    const row = await this.deps.repository.findOffer(organizationId, offerId);
+    const row = await this.deps.offers.findOffer(organizationId, offerId);
     if (!row?.endsAt || !bookedStatuses.includes(row.status as OfferStatus)) return false;
     if (row.endsAt > this.deps.clock.now()) {
       // Early (a clock behind the one that scheduled it): the scheduler retries later.

@@ -4,18 +4,21 @@ import { newId } from '../../lib/ids.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { JobHandlerRegistry, JobScheduler } from '../notifications/index.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { OfferStatus } from './offer-book.js';
 import { type Offer, type OfferInput, offerColumns, presentOffers } from './offer-model.js';
 import { type ArmInput, OfferReserves } from './offer-reserves.js';
+import type { OfferStockRepository } from './offer-stock.repository.js';
 import type { OfferStore } from './offer-store.js';
 import { validateOfferInput } from './offer-validation.js';
 import { OfferWindows } from './offer-windows.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 
 export type { ComponentInventory, Offer, OfferInput } from './offer-model.js';
 
 export interface OffersDeps {
-  repository: DropsRepository;
+  offers: OffersRepository;
+  /** The reserve's stock moves (arming, closing, TTLs) and its markets' shares. */
+  stock: OfferStockRepository;
   store: OfferStore;
   clock: Clock;
   audit: AuditRecorder;
@@ -51,10 +54,10 @@ export class OffersService {
 
   async create(actor: Actor, input: OfferInput): Promise<Offer> {
     requirePermission(actor, 'offers.write');
-    await validateOfferInput(this.deps.repository, actor.organizationId, input);
+    await validateOfferInput(this.deps.offers, actor.organizationId, input);
     const now = this.deps.clock.now();
     const id = newId();
-    await this.deps.repository.insertOffer(
+    await this.deps.offers.insertOffer(
       {
         ...offerColumns(input),
         id,
@@ -72,16 +75,14 @@ export class OffersService {
 
   async list(actor: Actor, filter: { brandId?: string | undefined }): Promise<Offer[]> {
     requirePermission(actor, 'offers.read');
-    const rows = await this.deps.repository.listOffers(actor.organizationId, filter.brandId);
-    return presentOffers(this.deps.repository, this.deps.store, actor.organizationId, rows);
+    const rows = await this.deps.offers.listOffers(actor.organizationId, filter.brandId);
+    return presentOffers(this.deps, actor.organizationId, rows);
   }
 
   async get(actor: Actor, offerId: string): Promise<Offer> {
     requirePermission(actor, 'offers.read');
     return (
-      await presentOffers(this.deps.repository, this.deps.store, actor.organizationId, [
-        await this.findRow(actor, offerId),
-      ])
+      await presentOffers(this.deps, actor.organizationId, [await this.findRow(actor, offerId)])
     )[0] as Offer;
   }
 
@@ -103,10 +104,10 @@ export class OffersService {
         field: 'brandId',
       });
     }
-    await validateOfferInput(this.deps.repository, actor.organizationId, input, offerId);
+    await validateOfferInput(this.deps.offers, actor.organizationId, input, offerId);
     const columns = offerColumns(input);
     const backToDraft = row.status === 'approved' && columns.termsHash !== row.approvedTermsHash;
-    await this.deps.repository.replaceOffer(
+    await this.deps.offers.replaceOffer(
       actor.organizationId,
       offerId,
       {
@@ -139,7 +140,7 @@ export class OffersService {
     requirePermission(actor, 'approvals.review');
     const row = await this.findRow(actor, offerId);
     const now = this.deps.clock.now();
-    const updated = await this.deps.repository.updateOffer(
+    const updated = await this.deps.offers.updateOffer(
       actor.organizationId,
       offerId,
       { status: 'approved', approvedTermsHash: row.termsHash, approvedAt: now, updatedAt: now },
@@ -236,7 +237,7 @@ export class OffersService {
   ): Promise<Offer> {
     const row = await this.findRow(actor, offerId);
     const now = this.deps.clock.now();
-    const updated = await this.deps.repository.updateOffer(
+    const updated = await this.deps.offers.updateOffer(
       actor.organizationId,
       offerId,
       { status: to, updatedAt: now, ...(to === 'live' && !row.liveAt ? { liveAt: now } : {}) },
@@ -285,7 +286,7 @@ export class OffersService {
   }
 
   private async findRow(actor: Actor, offerId: string): Promise<OfferRow> {
-    const row = await this.deps.repository.findOffer(actor.organizationId, offerId);
+    const row = await this.deps.offers.findOffer(actor.organizationId, offerId);
     if (!row) throw notFound('offer', offerId);
     return row;
   }

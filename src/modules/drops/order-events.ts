@@ -1,4 +1,4 @@
-import type { OrderRow } from './drops.repository.js';
+import type { OrderRow } from './orders.repository.js';
 
 /**
  * What an order event tells webhook subscribers: enough to tag the buyer in a CRM, start

@@ -4,9 +4,10 @@ import { AppError, notFound } from '../../lib/errors.js';
 import { type Actor, requirePermission } from '../access/index.js';
 import type { AuditRecorder } from '../audit/index.js';
 import type { EventPublisher } from '../notifications/index.js';
-import type { DropsRepository, OrderRow } from './drops.repository.js';
 import type { OfferStore } from './offer-store.js';
+import type { OffersRepository } from './offers.repository.js';
 import { orderEventData } from './order-events.js';
+import type { OrderRow, OrdersRepository } from './orders.repository.js';
 import { type PaymentProvider, PaymentUnavailableError } from './payment-provider.js';
 
 export const fulfilmentStatuses = ['unfulfilled', 'packed', 'shipped', 'delivered'] as const;
@@ -54,7 +55,9 @@ export interface Order {
 }
 
 export interface OrdersDeps {
-  repository: DropsRepository;
+  orders: OrdersRepository;
+  /** The offer's components, to return a closed offer's units to the catalog. */
+  offers: OffersRepository;
   store: OfferStore;
   clock: Clock;
   paymentProviders: Record<string, PaymentProvider>;
@@ -127,9 +130,7 @@ export class OrdersService {
 
   async list(actor: Actor, filter: { offerId?: string | undefined }): Promise<Order[]> {
     requirePermission(actor, 'orders.read');
-    return (await this.deps.repository.listOrders(actor.organizationId, filter.offerId)).map(
-      toOrder,
-    );
+    return (await this.deps.orders.listOrders(actor.organizationId, filter.offerId)).map(toOrder);
   }
 
   async get(actor: Actor, orderId: string): Promise<Order> {
@@ -171,9 +172,9 @@ export class OrdersService {
     const components =
       open || !input.restock
         ? []
-        : await this.deps.repository.listComponents(actor.organizationId, [row.offerId]);
+        : await this.deps.offers.listComponents(actor.organizationId, [row.offerId]);
     const now = this.deps.clock.now();
-    const ended = await this.deps.repository.endOrder(
+    const ended = await this.deps.orders.endOrder(
       row,
       input.kind,
       now,
@@ -234,7 +235,7 @@ export class OrdersService {
     const reached = fulfilmentStatuses.indexOf(status);
     const stamp = (step: FulfilmentStatus, current: Date | null) =>
       reached >= fulfilmentStatuses.indexOf(step) ? (current ?? when) : current;
-    const updated = await this.deps.repository.updateOrder(
+    const updated = await this.deps.orders.updateOrder(
       actor.organizationId,
       orderId,
       {
@@ -285,7 +286,7 @@ export class OrdersService {
   }
 
   private async findRow(actor: Actor, orderId: string): Promise<OrderRow> {
-    const row = await this.deps.repository.findOrder(actor.organizationId, orderId);
+    const row = await this.deps.orders.findOrder(actor.organizationId, orderId);
     if (!row) throw notFound('order', orderId);
     return row;
   }

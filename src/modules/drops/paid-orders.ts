@@ -3,12 +3,12 @@ import type { NewRow } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
 import type { EventPublisher } from '../notifications/index.js';
 import type { CheckoutPayments } from './checkout-payments.js';
-import type { DropsRepository, OrderRow } from './drops.repository.js';
 import { GroupCommitter } from './group-committer.js';
 import { orderEventData } from './order-events.js';
+import type { OrderRow, OrdersRepository } from './orders.repository.js';
 
 export interface PaidOrdersDeps {
-  repository: DropsRepository;
+  orders: OrdersRepository;
   clock: Clock;
   events: EventPublisher;
   logger?: Logger | undefined;
@@ -51,7 +51,7 @@ export class PaidOrders {
     const attemptOfHold = new Map(
       batch.map((pending) => [pending.order.holdId, pending.attemptId]),
     );
-    const written = await this.deps.repository.insertOrdersForHolds(
+    const written = await this.deps.orders.insertOrdersForHolds(
       batch.map((pending) => pending.order),
       this.deps.clock.now(),
       (trx, orders) =>

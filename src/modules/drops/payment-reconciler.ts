@@ -7,8 +7,8 @@ import type {
   CheckoutPaymentsRepository,
   UnsettledAttemptRow,
 } from './checkout-payments.repository.js';
-import type { OrderRow } from './drops.repository.js';
 import { orderEventData } from './order-events.js';
+import type { OrderRow } from './orders.repository.js';
 import { attemptOf, paymentAttemptGraceMs } from './payment-attempt.js';
 import {
   type ChargeResult,

@@ -1,8 +1,8 @@
 import type { Clock } from '../../lib/clock.js';
 import { notFound } from '../../lib/errors.js';
 import { RefreshingCache } from '../../lib/refreshing-cache.js';
-import type { DropsRepository, OfferRow } from './drops.repository.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 import { urgencyMessageFor } from './urgency-stages.js';
 
 /** What a shopper (or a stream overlay) sees of an offer. */
@@ -65,7 +65,7 @@ export class PublicOffers {
   private readonly offers = new RefreshingCache((offerId) => this.load(offerId), offerCacheMs);
 
   constructor(
-    private readonly deps: { repository: DropsRepository; store: OfferStore; clock: Clock },
+    private readonly deps: { offers: OffersRepository; store: OfferStore; clock: Clock },
   ) {}
 
   async describe(offerId: string, market: string | null = null): Promise<PublicOffer> {
@@ -165,10 +165,10 @@ export class PublicOffers {
   }
 
   private async load(offerId: string): Promise<CachedOffer> {
-    const row = await this.deps.repository.findOfferById(offerId);
+    const row = await this.deps.offers.findOfferById(offerId);
     if (!row) throw notFound('offer', offerId);
-    const components = await this.deps.repository.listComponents(row.organizationId, [row.id]);
-    const skus = await this.deps.repository.findSkus(
+    const components = await this.deps.offers.listComponents(row.organizationId, [row.id]);
+    const skus = await this.deps.offers.findSkus(
       row.organizationId,
       components.map((component) => component.skuId),
     );

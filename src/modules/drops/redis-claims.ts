@@ -8,10 +8,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { bookedStatuses } from './book-rows.js';
-import type { DropsRepository } from './drops.repository.js';
 import type { HoldJournal } from './hold-journal.js';
 import type { OfferStatus } from './offer-book.types.js';
 import type { StoreClaimOutcome, StoreClaimRequest } from './offer-store.js';
+import type { OffersRepository } from './offers.repository.js';
 import { ClaimBatches } from './redis-claim-batches.js';
 import type { HoldPlaces } from './redis-hold-places.js';
 import { offerKeys, parseAnswer, storeHoldOf } from './redis-offer-keys.js';
@@ -26,7 +26,8 @@ export interface RedisClaimsDeps {
   places: HoldPlaces;
   effects: ScriptEffects;
   journal: HoldJournal;
-  repository: DropsRepository;
+  /** The offer and its codes, to keep only a code that is the offer's. */
+  offers: OffersRepository;
   /** Loads a booked offer whose keys are missing; true when it was loaded. */
   reopen: (offerId: string) => Promise<boolean>;
   logger?: Logger | undefined;
@@ -100,11 +101,11 @@ export class RedisClaims {
   }
 
   private async loadCodes(offerId: string): Promise<ReadonlySet<string> | undefined> {
-    const offer = await this.deps.repository.findOfferById(offerId);
+    const offer = await this.deps.offers.findOfferById(offerId);
     const booked =
       offer && (offer.status === 'closed' || bookedStatuses.includes(offer.status as OfferStatus));
     if (!offer || !booked) return undefined;
-    const rows = await this.deps.repository.listCodes(offer.organizationId, [offer.id]);
+    const rows = await this.deps.offers.listCodes(offer.organizationId, [offer.id]);
     return new Set(rows.map((row) => row.code));
   }
 

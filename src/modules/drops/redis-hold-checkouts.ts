@@ -5,8 +5,9 @@
  */
 
 import type { Logger } from 'pino';
-import type { DropsRepository } from './drops.repository.js';
 import type { CheckoutStart } from './offer-store.js';
+import type { OffersRepository } from './offers.repository.js';
+import type { OrdersRepository } from './orders.repository.js';
 import type { HoldPlaces } from './redis-hold-places.js';
 import { storeHoldOf } from './redis-offer-keys.js';
 import type { RunOfferScript } from './redis-offer-scripts.js';
@@ -16,7 +17,9 @@ export interface HoldCheckoutsDeps {
   run: RunOfferScript;
   places: HoldPlaces;
   effects: ScriptEffects;
-  repository: DropsRepository;
+  /** An order for a stuck hold means it sold; none means its payment failed. */
+  orders: OrdersRepository;
+  offers: OffersRepository;
   /** Returns units of a closed offer whose stuck payment was aborted to the catalog. */
   returnUnsold?:
     | ((
@@ -60,7 +63,7 @@ export class HoldCheckouts {
     if (this.settling.has(holdId)) return;
     this.settling.add(holdId);
     try {
-      if (await this.deps.repository.findOrderByHold(holdId)) {
+      if (await this.deps.orders.findOrderByHold(holdId)) {
         await this.completeOf(offerId, holdId);
         return;
       }
@@ -83,7 +86,7 @@ export class HoldCheckouts {
   }
 
   private async organizationOf(offerId: string): Promise<string | undefined> {
-    return (await this.deps.repository.findOfferById(offerId))?.organizationId;
+    return (await this.deps.offers.findOfferById(offerId))?.organizationId;
   }
 
   private async abortOf(

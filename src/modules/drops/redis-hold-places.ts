@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DropsRepository } from './drops.repository.js';
+import type { HoldsRepository } from './holds.repository.js';
 
 /** The offer and organisation of a hold whose row is durable. */
 export interface HoldPlace {
@@ -22,7 +22,7 @@ export class HoldPlaces {
   private readonly places = new Map<string, HoldPlace>();
 
   constructor(
-    private readonly repository: DropsRepository,
+    private readonly holds: HoldsRepository,
     private readonly capacity = 10_000,
   ) {}
 
@@ -31,7 +31,7 @@ export class HoldPlaces {
     const known = this.places.get(holdId);
     // A malformed id would make the uuid column's cast fail: it is simply unknown.
     if (known || !uuidShape.test(holdId)) return known;
-    const row = await this.repository.findHold(holdId);
+    const row = await this.holds.findHold(holdId);
     return row ? this.remember(holdId, row) : undefined;
   }
 

@@ -1,6 +1,8 @@
-import type { HoldRow, OfferRow, WaitlistAnswerRow, WaitlistRow } from './drops.repository.js';
+import type { HoldRow } from './holds.repository.js';
 import type { ClaimRefusal, MarketShare } from './offer-book.types.js';
 import type { StoreHold } from './offer-store.js';
+import type { OfferRow } from './offers.repository.js';
+import type { WaitlistAnswerRow, WaitlistRow } from './waitlist.repository.js';
 
 /**
  * How an offer lives in Redis. Every key of one offer carries the hash tag `{offer:<id>}`, so

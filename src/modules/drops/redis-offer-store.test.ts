@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  type DropsRepositories,
+  dropsRepositoriesOn,
+} from '../../../test/support/drops-repositories.js';
 import { createRedisPrefix, redisUrl, skipWithoutRedis } from '../../../test/support/redis.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../../db/database.js';
 import { ManualClock } from '../../lib/clock.js';
-import { DropsRepository, type OfferRow } from './drops.repository.js';
 import { HoldJournal, type JournalHold } from './hold-journal.js';
 import { OfferBook } from './offer-book.js';
 import type { OfferStatus } from './offer-book.types.js';
 import type { StoreClaimOutcome, StoreClaimRequest, StoreCounts } from './offer-store.js';
+import type { OfferRow } from './offers.repository.js';
 import { offerKeys } from './redis-offer-keys.js';
 import { RedisOfferStore, type RedisOfferStoreDeps } from './redis-offer-store.js';
 
@@ -40,7 +44,7 @@ const markets = ['US', 'GB', 'DE', 'FR', null] as const;
 
 describe.skipIf(skip)('the Redis offer store', () => {
   let database: DatabaseHandle;
-  let repository: DropsRepository;
+  let repositories: DropsRepositories;
   let redis: Redis;
   let organizationId: string;
   let brandId: string;
@@ -51,7 +55,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   beforeAll(async () => {
     database = await openDatabase({});
     await migrateToLatest(database.db);
-    repository = new DropsRepository(database.db);
+    repositories = dropsRepositoriesOn(database.db);
     organizationId = randomUUID();
     brandId = randomUUID();
     await database.db
@@ -108,11 +112,11 @@ describe.skipIf(skip)('the Redis offer store', () => {
       returnUnsold?: RedisOfferStoreDeps['returnUnsold'];
     } = {},
   ): RedisOfferStore {
-    const journal = options.journal ?? new TestJournal({ repository, clock });
+    const journal = options.journal ?? new TestJournal({ holds: repositories.holds, clock });
     const store = new RedisOfferStore({
       redis: options.redis ?? redis,
       prefix,
-      repository,
+      ...repositories,
       journal,
       clock,
       ...(options.sweepIntervalMs ? { sweepIntervalMs: options.sweepIntervalMs } : {}),
@@ -132,7 +136,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   }): Promise<OfferRow> {
     const id = randomUUID();
     const now = clock.now();
-    await repository.insertOffer(
+    await repositories.offers.insertOffer(
       {
         id,
         organizationId,
@@ -184,7 +188,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     cleanups.push(() =>
       database.db.updateTable('offers').set({ status: 'closed' }).where('id', '=', id).execute(),
     );
-    return (await repository.findOfferById(id)) as OfferRow;
+    return (await repositories.offers.findOfferById(id)) as OfferRow;
   }
 
   function claimOf(
@@ -402,8 +406,8 @@ describe.skipIf(skip)('the Redis offer store', () => {
           fc.array(step, { minLength: 1, maxLength: 40, size: 'max' }),
           async (units, limit, window, split, steps) => {
             const { prefix, drop } = createRedisPrefix();
-            const journal = new TestJournal({ repository, clock });
-            const store = new RedisOfferStore({ redis, prefix, repository, journal, clock });
+            const journal = new TestJournal({ holds: repositories.holds, clock });
+            const store = new RedisOfferStore({ redis, prefix, ...repositories, journal, clock });
             try {
               const start = clock.now().getTime();
               const span = window && {
@@ -720,7 +724,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     const started = await store.beginCheckout(bought.holdId, clock.now().getTime());
     if (!started.ok) throw new Error('checkout refused');
     const now = clock.now();
-    const order = await repository.insertOrderForHold(
+    const order = await repositories.orders.insertOrderForHold(
       {
         id: randomUUID(),
         organizationId,
@@ -766,7 +770,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     const namespace = usePrefix();
     const offer = await createOffer({ reserved: 2 });
     // The first process decides in Redis, then never writes (it is killed mid-commit).
-    const dying = new TestJournal({ repository, clock });
+    const dying = new TestJournal({ holds: repositories.holds, clock });
     dying.created = () => new Promise<void>(() => {});
     const first = storeOn(namespace.prefix, { journal: dying });
     await first.open(offer);
@@ -776,7 +780,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     const retried = await second.claim(offer.id, claimOf('ada', 1, 'key-ada'));
     expect(retried).toMatchObject({ ok: true, replay: true });
     if (!retried?.ok) throw new Error('retry refused');
-    expect(await repository.findHold(retried.holdId)).toMatchObject({
+    expect(await repositories.holds.findHold(retried.holdId)).toMatchObject({
       status: 'held',
       shopperId: 'ada',
       idempotencyKey: 'key-ada',
@@ -789,7 +793,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   it('takes a hold back when its write fails, so its units are on sale again', async () => {
     const { prefix } = usePrefix();
     const offer = await createOffer({ reserved: 1 });
-    const journal = new TestJournal({ repository, clock });
+    const journal = new TestJournal({ holds: repositories.holds, clock });
     const store = storeOn(prefix, { journal });
     await store.open(offer);
 
@@ -809,7 +813,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   it('gives released units to the waitlist in order and writes their holds', async () => {
     const { prefix } = usePrefix();
     const offer = await createOffer({ reserved: 10 });
-    const journal = new TestJournal({ repository, clock });
+    const journal = new TestJournal({ holds: repositories.holds, clock });
     const store = storeOn(prefix, { journal });
     await store.open(offer);
     const whole = await store.claim(offer.id, claimOf('whale', 10));
@@ -841,7 +845,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
   it('decides a batch of claims in order, giving expired units to the waitlist first', async () => {
     const { prefix } = usePrefix();
     const offer = await createOffer({ reserved: 12 });
-    const journal = new TestJournal({ repository, clock });
+    const journal = new TestJournal({ holds: repositories.holds, clock });
     const store = storeOn(prefix, { journal });
     await store.open(offer);
     const whole = await store.claim(offer.id, claimOf('whale', 12));
@@ -886,7 +890,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
       ok: false,
       reason: 'busy',
     });
-    await repository.insertOrderForHold(
+    await repositories.orders.insertOrderForHold(
       {
         id: randomUUID(),
         organizationId,
@@ -921,7 +925,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     await store.sweep();
     expect(await store.counts(offer.id)).toMatchObject({ held: 2, available: 1 });
     await store.stop();
-    expect((await repository.findHold(lapsed.holdId))?.status).toBe('expired');
+    expect((await repositories.holds.findHold(lapsed.holdId))?.status).toBe('expired');
 
     // Five minutes past their deadline, pinned holds are settled from the database.
     clock.advance(5 * 60_000);
@@ -969,7 +973,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
       expect(await store.counts(offer.id)).toMatchObject({ held: 0, available: 1 });
     });
     await store.stop();
-    expect((await repository.findHold(held.holdId))?.status).toBe('expired');
+    expect((await repositories.holds.findHold(held.holdId))?.status).toBe('expired');
   });
 
   it('closes: open holds end, unsold units leave, and the keys expire later', async () => {
@@ -995,7 +999,7 @@ describe.skipIf(skip)('the Redis offer store', () => {
     expect(ttl).toBeGreaterThan(6 * 24 * 3600);
     expect(ttl).toBeLessThanOrEqual(7 * 24 * 3600);
     await store.stop();
-    expect((await repository.findHold(open.holdId))?.status).toBe('released');
+    expect((await repositories.holds.findHold(open.holdId))?.status).toBe('released');
     expect(await store.close(randomUUID())).toBeNull();
   });
 

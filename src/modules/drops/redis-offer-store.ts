@@ -3,9 +3,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { bookedStatuses, readBookRows } from './book-rows.js';
-import { type DropsRepository, marketShareOf, type OfferRow } from './drops.repository.js';
 import type { HoldJournal } from './hold-journal.js';
+import type { HoldsRepository } from './holds.repository.js';
 import type { OfferStatus } from './offer-book.types.js';
+import { marketShareOf, type OfferStockRepository } from './offer-stock.repository.js';
 import type {
   CheckoutStart,
   ClosedBook,
@@ -17,6 +18,8 @@ import type {
   StoreHold,
   WaitlistAnswer,
 } from './offer-store.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
+import type { OrdersRepository } from './orders.repository.js';
 import { RedisClaims } from './redis-claims.js';
 import { HoldCheckouts } from './redis-hold-checkouts.js';
 import { HoldPlaces } from './redis-hold-places.js';
@@ -37,13 +40,20 @@ import {
 } from './redis-offer-scripts.js';
 import { ScriptEffects, type UnitsReply } from './redis-script-effects.js';
 import { WaitlistJoins } from './redis-waitlist-joins.js';
+import type { WaitlistRepository } from './waitlist.repository.js';
 
 export interface RedisOfferStoreDeps {
   /** Shared with the rest of the process: the store neither opens nor quits it. */
   redis: Redis;
   /** Namespace of every key, such as `mydrop:`. */
   prefix: string;
-  repository: DropsRepository;
+  /** An offer's keys are rebuilt from the rows of the first four (book-rows.ts). */
+  offers: OffersRepository;
+  holds: HoldsRepository;
+  stock: OfferStockRepository;
+  waitlist: WaitlistRepository;
+  /** Decides a payment its process left pinned: an order means the hold sold. */
+  orders: OrdersRepository;
   journal: HoldJournal;
   clock: Clock;
   logger?: Logger | undefined;
@@ -92,7 +102,7 @@ export class RedisOfferStore implements OfferStore {
     runOfferScript(this.deps.redis, offerScripts[script], this.keysOf(offerId).all, args);
 
   constructor(private readonly deps: RedisOfferStoreDeps) {
-    this.places = new HoldPlaces(deps.repository);
+    this.places = new HoldPlaces(deps.holds);
     this.effects = new ScriptEffects({ ...deps, places: this.places, run: this.run });
     // Each part takes what it uses of these.
     const parts = {
@@ -108,8 +118,8 @@ export class RedisOfferStore implements OfferStore {
   }
 
   async recover(): Promise<void> {
-    await this.deps.repository.expireWaitingOfEndedOffers(this.deps.clock.now());
-    const offers = await this.deps.repository.listOffersInStatus(bookedStatuses);
+    await this.deps.waitlist.expireWaitingOfEndedOffers(this.deps.clock.now());
+    const offers = await this.deps.offers.listOffersInStatus(bookedStatuses);
     for (const offer of offers) await this.open(offer);
   }
 
@@ -137,7 +147,7 @@ export class RedisOfferStore implements OfferStore {
     // script checks again, atomically, in case two processes load at once.
     if ((await this.deps.redis.exists(keys.state)) === 0) {
       const { sold, holds, bought, markets, waiting, waitAnswers } = await readBookRows(
-        this.deps.repository,
+        this.deps,
         offer,
       );
       const now = this.deps.clock.now().getTime();
@@ -179,7 +189,7 @@ export class RedisOfferStore implements OfferStore {
 
   /** Loads a booked offer whose keys are missing; true when it was loaded. */
   private async reopen(offerId: string): Promise<boolean> {
-    const offer = await this.deps.repository.findOfferById(offerId);
+    const offer = await this.deps.offers.findOfferById(offerId);
     if (!offer || !bookedStatuses.includes(offer.status as OfferStatus)) return false;
     await this.open(offer);
     return true;

@@ -1,6 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { liveOffer } from '../../../test/support/drops.js';
+import {
+  type DropsRepositories,
+  dropsRepositoriesOn,
+} from '../../../test/support/drops-repositories.js';
 import { createTemporaryDatabase, skipWithoutPostgres } from '../../../test/support/postgres.js';
 import { createRedisPrefix, redisUrl, skipWithoutRedis } from '../../../test/support/redis.js';
 import {
@@ -14,8 +18,8 @@ import { buildApp } from '../../http/app.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
 import { createServices } from '../../services.js';
-import { DropsRepository } from './drops.repository.js';
 import { HoldJournal, type JournalWaitingEntry } from './hold-journal.js';
+import type { HoldsRepository } from './holds.repository.js';
 import type { StoreClaimOutcome } from './offer-store.js';
 import { RedisOfferStore } from './redis-offer-store.js';
 
@@ -32,14 +36,14 @@ describe.skipIf(skip)('the waitlist on Redis, with PostgreSQL as the record', ()
   let database: Awaited<ReturnType<typeof createTemporaryDatabase>>;
   let context: TestContext;
   let acme: SeededOrganization;
-  let repository: DropsRepository;
+  let repositories: DropsRepositories;
   const cleanups: Array<() => Promise<unknown>> = [];
 
   beforeAll(async () => {
     database = await createTemporaryDatabase();
     context = await createTestContext({ clock, databaseUrl: database.url });
     acme = await seedOrganization(context, 'Acme');
-    repository = new DropsRepository(context.database.db);
+    repositories = dropsRepositoriesOn(context.database.db);
   });
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -58,12 +62,12 @@ describe.skipIf(skip)('the waitlist on Redis, with PostgreSQL as the record', ()
   /** A server process on the shared database and Redis prefix, with its own connection. */
   async function startProcess(
     prefix: string,
-    options: { journal?: HoldJournal; writes?: DropsRepository } = {},
+    options: { journal?: HoldJournal; holds?: HoldsRepository } = {},
   ) {
-    const writes = options.writes ?? repository;
-    const journal = options.journal ?? new HoldJournal({ repository: writes, clock });
+    const holds = options.holds ?? repositories.holds;
+    const journal = options.journal ?? new HoldJournal({ holds, clock });
     const redis = new Redis(redisUrl);
-    const store = new RedisOfferStore({ redis, prefix, repository: writes, journal, clock });
+    const store = new RedisOfferStore({ redis, prefix, ...repositories, holds, journal, clock });
     cleanups.push(async () => {
       await store.stop().catch(() => {});
       await redis.quit();
@@ -171,10 +175,12 @@ describe.skipIf(skip)('the waitlist on Redis, with PostgreSQL as the record', ()
     const namespace = usePrefix();
     const offerId = await offerOnSale(1);
     let failWrites = false;
-    const flaky = Object.create(repository) as DropsRepository;
+    const flaky = Object.create(repositories.holds) as HoldsRepository;
     flaky.writeHoldBatch = (...args) =>
-      failWrites ? Promise.reject(new Error('disk full')) : repository.writeHoldBatch(...args);
-    const process = await startProcess(namespace.prefix, { writes: flaky });
+      failWrites
+        ? Promise.reject(new Error('disk full'))
+        : repositories.holds.writeHoldBatch(...args);
+    const process = await startProcess(namespace.prefix, { holds: flaky });
     const annHold = await claimHold(process.store, offerId, 'ann');
 
     failWrites = true;
@@ -237,7 +243,7 @@ describe.skipIf(skip)('the waitlist on Redis, with PostgreSQL as the record', ()
       }
     }
     const joining = await startProcess(namespace.prefix, {
-      journal: new SlowJournal({ repository, clock }),
+      journal: new SlowJournal({ holds: repositories.holds, clock }),
     });
     const serving = await startProcess(namespace.prefix);
     const annHold = await claimHold(serving.store, offerId, 'ann');
@@ -269,7 +275,7 @@ describe.skipIf(skip)('the waitlist on Redis, with PostgreSQL as the record', ()
       }
     }
     const dying = await startProcess(namespace.prefix, {
-      journal: new DyingJournal({ repository, clock }),
+      journal: new DyingJournal({ holds: repositories.holds, clock }),
     });
     const other = await startProcess(namespace.prefix);
     await claimHold(other.store, offerId, 'ann');

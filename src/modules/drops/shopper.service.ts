@@ -8,6 +8,7 @@ import {
 } from './checkout.service.js';
 import type { ClaimRefusal } from './offer-book.js';
 import type { StoreClaimOutcome } from './offer-store.js';
+import type { OffersRepository } from './offers.repository.js';
 import type { ShopperPaymentOptions } from './payment-provider.js';
 import { type FallbackOffer, type PublicOffer, PublicOffers } from './public-offer.js';
 import { type ProfileSummary, ShopperProfiles, shopKeyOf } from './shopper-profiles.js';
@@ -16,6 +17,8 @@ import type { ShopperProfilesRepository } from './shopper-profiles.repository.js
 export type { CheckoutDetails, CheckoutInput, CheckoutResult } from './checkout.service.js';
 
 export type ShopperDeps = Omit<CheckoutDeps, 'publicOffers' | 'shopperProfiles'> & {
+  /** The offers' rows, for the public view and for claims on an offer without a book. */
+  offers: OffersRepository;
   profiles: ShopperProfilesRepository;
   /** MYDROP_SECRET, for profile tokens' HMAC. */
   secret: string;
@@ -194,10 +197,10 @@ export class ShopperService {
         orderId: null,
       };
     }
-    const row = await this.deps.repository.findHold(holdId);
+    const row = await this.deps.holds.findHold(holdId);
     if (!row) throw notFound('hold', holdId);
     const order =
-      row.status === 'checked_out' ? await this.deps.repository.findOrderByHold(holdId) : undefined;
+      row.status === 'checked_out' ? await this.deps.orders.findOrderByHold(holdId) : undefined;
     const ended = row.status === 'held' ? 'expired' : row.status;
     return {
       holdId,
@@ -240,7 +243,7 @@ export class ShopperService {
 
   /** An offer without a book is unknown, closed, or not armed yet. */
   private async missingBook(offerId: string): Promise<never> {
-    const row = await this.deps.repository.findOfferById(offerId);
+    const row = await this.deps.offers.findOfferById(offerId);
     if (!row) throw notFound('offer', offerId);
     const code: ClaimRefusal = row.status === 'closed' ? 'closed' : 'not_live';
     throw new AppError(code, refusalMessages[code], { offerId });

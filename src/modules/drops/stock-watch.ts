@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import type { Notifier } from '../notifications/index.js';
-import type { DropsRepository, OfferMarketRow, OfferRow } from './drops.repository.js';
 import type { MarketCounts } from './offer-book.types.js';
+import type { OfferMarketRow, OfferStockRepository } from './offer-stock.repository.js';
 import type { OfferStore, StoreCounts } from './offer-store.js';
+import type { OfferRow, OffersRepository } from './offers.repository.js';
 
 export type StockLevel = 'low_stock' | 'sold_out';
 
@@ -19,7 +20,9 @@ export interface StockAlert {
 }
 
 export interface StockWatchDeps {
-  repository: DropsRepository;
+  offers: OffersRepository;
+  /** The stock flags of offers and markets. */
+  stock: OfferStockRepository;
   store: OfferStore;
   notifier: Notifier;
   clock: Clock;
@@ -42,11 +45,11 @@ export class StockWatch {
 
   /** Checks every live offer once; answers the alerts it raised. */
   async check(): Promise<StockAlert[]> {
-    const offers = await this.deps.repository.listOffersInStatus(['live']);
+    const offers = await this.deps.offers.listOffersInStatus(['live']);
     if (offers.length === 0) return [];
     const counts = await this.deps.store.countsMany(offers.map((offer) => offer.id));
     const split = offers.filter((offer) => (counts.get(offer.id)?.markets.length ?? 0) > 0);
-    const shares = await this.deps.repository.listMarketReservesFor(split.map((o) => o.id));
+    const shares = await this.deps.stock.listMarketReservesFor(split.map((o) => o.id));
     const raised: StockAlert[] = [];
     for (const offer of offers) {
       const live = counts.get(offer.id);
@@ -91,23 +94,18 @@ export class StockWatch {
     share: OfferMarketRow,
     level: StockLevel,
   ): Promise<boolean> {
-    const { repository } = this.deps;
+    const { stock } = this.deps;
     const column = flagColumn[level];
     // A market released at its TTL was told then; it is not low nor sold out, it is over.
     const below =
       !pool.released && pool.available <= (level === 'sold_out' ? 0 : share.lowStockThreshold);
     const flagged = share[column] !== null;
     if (!below) {
-      if (flagged) await repository.flagMarketStock(offer.id, pool.market, column, null);
+      if (flagged) await stock.flagMarketStock(offer.id, pool.market, column, null);
       return false;
     }
     if (flagged) return false;
-    const won = await repository.flagMarketStock(
-      offer.id,
-      pool.market,
-      column,
-      this.deps.clock.now(),
-    );
+    const won = await stock.flagMarketStock(offer.id, pool.market, column, this.deps.clock.now());
     if (won) await this.tellMarket(offer, live, pool, share, level);
     return won;
   }
@@ -168,15 +166,11 @@ export class StockWatch {
       level === 'sold_out' ? live.available <= 0 : live.available <= offer.lowStockThreshold;
     const flagged = offer[flagColumn[level]] !== null;
     if (!below) {
-      if (flagged) await this.deps.repository.flagStock(offer.id, flagColumn[level], null);
+      if (flagged) await this.deps.stock.flagStock(offer.id, flagColumn[level], null);
       return false;
     }
     if (flagged) return false;
-    const won = await this.deps.repository.flagStock(
-      offer.id,
-      flagColumn[level],
-      this.deps.clock.now(),
-    );
+    const won = await this.deps.stock.flagStock(offer.id, flagColumn[level], this.deps.clock.now());
     if (won) await this.tellOperations(offer, live, level);
     return won;
   }
@@ -222,7 +216,7 @@ export class StockWatch {
   /** What the host can pivot to: substitute SKUs with their stock, and the fallback bundle. */
   private async pivotsFor(offer: OfferRow) {
     const rules = offer.substitutions;
-    const skus = await this.deps.repository.findSkus(offer.organizationId, [
+    const skus = await this.deps.offers.findSkus(offer.organizationId, [
       ...rules.flatMap((rule) => [rule.skuId, rule.substituteSkuId]),
     ]);
     const named = new Map(skus.map((sku) => [sku.id, sku]));
@@ -246,7 +240,7 @@ export class StockWatch {
         `Substitute ${entry.skuCode} with ${entry.substituteCode} (${entry.substituteTitle}): ${entry.stockOnHand} on hand.`,
     );
     if (offer.fallbackOfferId) {
-      const fallback = await this.deps.repository.findOffer(
+      const fallback = await this.deps.offers.findOffer(
         offer.organizationId,
         offer.fallbackOfferId,
       );

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, it as base, beforeAll, describe, expect } from 'vitest';
 import { backends } from '../../../test/support/backends.js';
 import { liveOffer } from '../../../test/support/drops.js';
+import {
+  type DropsRepositories,
+  dropsRepositoriesOn,
+} from '../../../test/support/drops-repositories.js';
 import { createTemporaryDatabase } from '../../../test/support/postgres.js';
 import {
   createTestContext,
@@ -11,9 +15,9 @@ import {
 } from '../../../test/support/test-app.js';
 import type { NewRow } from '../../db/schema.js';
 import { ManualClock } from '../../lib/clock.js';
-import { DropsRepository } from './drops.repository.js';
 import { EmbeddedOfferStore } from './embedded-offer-store.js';
 import { HoldJournal } from './hold-journal.js';
+import type { HoldsRepository } from './holds.repository.js';
 import type { StoreClaimOutcome } from './offer-store.js';
 
 /**
@@ -28,7 +32,7 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
   let database: Awaited<ReturnType<typeof createTemporaryDatabase>> | undefined;
   let context: TestContext;
   let acme: SeededOrganization;
-  let repository: DropsRepository;
+  let repositories: DropsRepositories;
   const it = base.skipIf(backend.skip);
 
   beforeAll(async () => {
@@ -36,7 +40,7 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
     if (backend.server) database = await createTemporaryDatabase();
     context = await createTestContext(database ? { clock, databaseUrl: database.url } : { clock });
     acme = await seedOrganization(context, 'Acme');
-    repository = new DropsRepository(context.database.db);
+    repositories = dropsRepositoriesOn(context.database.db);
   });
   afterAll(async () => {
     await context?.close();
@@ -44,9 +48,9 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
   });
 
   /** A process starting on the database: its books are rebuilt from the rows. */
-  async function startProcess(writes: DropsRepository = repository) {
-    const journal = new HoldJournal({ repository: writes, clock });
-    const store = new EmbeddedOfferStore({ repository: writes, journal, clock });
+  async function startProcess(holds: HoldsRepository = repositories.holds) {
+    const journal = new HoldJournal({ holds, clock });
+    const store = new EmbeddedOfferStore({ ...repositories, holds, journal, clock });
     await store.recover();
     return { store, journal };
   }
@@ -104,7 +108,7 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
       ['cy', 'waiting', null],
       ['dee', 'waiting', null],
     ]);
-    expect(await repository.findHold(benHold)).toMatchObject({
+    expect(await repositories.holds.findHold(benHold)).toMatchObject({
       shopperId: 'ben',
       status: 'held',
       trafficSource: 'waitlist',
@@ -120,10 +124,10 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
   it('writes a flood of joins in one batch and restores them in the order they joined', async () => {
     const offerId = await offerOnSale(1);
     let batches = 0;
-    const counting = Object.create(repository) as DropsRepository;
+    const counting = Object.create(repositories.holds) as HoldsRepository;
     counting.writeHoldBatch = (...args) => {
       batches += 1;
-      return repository.writeHoldBatch(...args);
+      return repositories.holds.writeHoldBatch(...args);
     };
     const first = await startProcess(counting);
     await claimHold(first.store, offerId, 'ann');
@@ -154,9 +158,11 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
   it('does not acknowledge a join whose write fails, and keeps no place for it', async () => {
     const offerId = await offerOnSale(1);
     let failWrites = false;
-    const flaky = Object.create(repository) as DropsRepository;
+    const flaky = Object.create(repositories.holds) as HoldsRepository;
     flaky.writeHoldBatch = (...args) =>
-      failWrites ? Promise.reject(new Error('disk full')) : repository.writeHoldBatch(...args);
+      failWrites
+        ? Promise.reject(new Error('disk full'))
+        : repositories.holds.writeHoldBatch(...args);
     const first = await startProcess(flaky);
     const annHold = await claimHold(first.store, offerId, 'ann');
 
@@ -180,9 +186,11 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
   it('takes back a hold the waitlist gave a shopper whose join then failed to write', async () => {
     const offerId = await offerOnSale(1);
     let failWrites = false;
-    const flaky = Object.create(repository) as DropsRepository;
+    const flaky = Object.create(repositories.holds) as HoldsRepository;
     flaky.writeHoldBatch = (...args) =>
-      failWrites ? Promise.reject(new Error('disk full')) : repository.writeHoldBatch(...args);
+      failWrites
+        ? Promise.reject(new Error('disk full'))
+        : repositories.holds.writeHoldBatch(...args);
     const first = await startProcess(flaky);
     const annHold = await claimHold(first.store, offerId, 'ann');
 
@@ -226,7 +234,7 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
     expect(checkout).toEqual({ ok: false, reason: 'missing' });
     await second.journal.drain();
     for (const holdId of holds) {
-      expect(await repository.findHold(holdId)).toMatchObject({ status: 'expired' });
+      expect(await repositories.holds.findHold(holdId)).toMatchObject({ status: 'expired' });
     }
     // The units are on sale again, and only them.
     await claimHold(second.store, offerId, 'dee');
@@ -307,9 +315,9 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
       createdAt: clock.now(),
       expiresAt: new Date(clock.now().getTime() + 10 * minute),
     });
-    await repository.writeHoldBatch([], [], clock.now(), { joined: [entry], ended: [] });
+    await repositories.holds.writeHoldBatch([], [], clock.now(), { joined: [entry], ended: [] });
     const taken = hold('taken');
-    await repository.writeHoldBatch([taken], [], clock.now());
+    await repositories.holds.writeHoldBatch([taken], [], clock.now());
 
     // The hold cannot be written (its key is taken): Ben is still waiting.
     const clash = hold('taken');
@@ -320,16 +328,16 @@ describe.each(backends)('the waitlist and open holds across a restart, on $name'
       holdId: clash.id,
     };
     await expect(
-      repository.writeHoldBatch([clash], [], clock.now(), { joined: [], ended: [served] }),
+      repositories.holds.writeHoldBatch([clash], [], clock.now(), { joined: [], ended: [served] }),
     ).rejects.toThrow();
     expect(await waitlistRows(offerId)).toMatchObject([{ status: 'waiting', holdId: null }]);
 
     const good = hold(null);
-    await repository.writeHoldBatch([good], [], clock.now(), {
+    await repositories.holds.writeHoldBatch([good], [], clock.now(), {
       joined: [],
       ended: [{ ...served, holdId: good.id }],
     });
     expect(await waitlistRows(offerId)).toMatchObject([{ status: 'served', holdId: good.id }]);
-    expect(await repository.findHold(good.id)).toMatchObject({ status: 'held' });
+    expect(await repositories.holds.findHold(good.id)).toMatchObject({ status: 'held' });
   });
 });

@@ -100,6 +100,7 @@ export async function startMydrop(
       await database.ping();
       await redis?.ping();
     },
+    collectDatabaseAnswers: database.collectAnswers,
     version,
   });
   await app.listen({ port: config.port, host: config.host });

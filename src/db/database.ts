@@ -31,6 +31,12 @@ export interface DatabaseHandle {
    * answers (PGlite in its worker): writes that must land in order may then overlap.
    */
   pipelined: boolean;
+  /**
+   * Settles the queries whose answers have already reached this process, without waiting for
+   * the event loop (PGlite in its worker: PGliteWorkerClient.collectAnswers); a no-op for a
+   * server, whose answers arrive on sockets. The HTTP layer calls it between answers.
+   */
+  collectAnswers(): void;
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -67,6 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       offThread: true,
       // A pool runs statements on several connections: their order is not kept.
       pipelined: false,
+      collectAnswers: () => {},
       ping: async () => {
         await sql`select 1`.execute(db);
       },
@@ -92,6 +99,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     kind: 'pglite',
     offThread: worker,
     pipelined: worker,
+    collectAnswers: pglite instanceof PGliteWorkerClient ? () => pglite.collectAnswers() : () => {},
     ping: async () => {
       await sql`select 1`.execute(db);
     },

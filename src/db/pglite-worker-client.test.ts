@@ -137,6 +137,26 @@ describe('PGlite in a worker thread', () => {
     );
     expect((await client.query('select 2 as two', [])).rows).toEqual([{ two: 2 }]);
   });
+
+  it('settles an answer that has arrived when asked, without a turn of the event loop', async () => {
+    expect(client.collectAnswers()).toBe(0);
+    let answer: unknown;
+    const query = client.query<{ three: number }>('select 3 as three', []);
+    query.then((result) => {
+      answer = result.rows;
+    });
+    // This thread is kept busy, as by a flood of requests: its event loop never reads the
+    // worker's port meanwhile, so only collectAnswers can settle the query.
+    let collected = 0;
+    const deadline = Date.now() + 10_000;
+    while (collected === 0 && Date.now() < deadline) collected += client.collectAnswers();
+    expect(collected).toBe(1);
+    // Microtasks only: still no turn of the event loop.
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(answer).toEqual([{ three: 3 }]);
+    expect(client.collectAnswers()).toBe(0);
+  });
 });
 
 describe.each([

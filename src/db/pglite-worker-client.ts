@@ -1,4 +1,9 @@
-import { Worker } from 'node:worker_threads';
+import {
+  MessageChannel,
+  type MessagePort,
+  receiveMessageOnPort,
+  Worker,
+} from 'node:worker_threads';
 import type { PGliteClient, PGliteResult } from './pglite-dialect.js';
 import type {
   PGliteWorkerData,
@@ -34,6 +39,8 @@ const defaultWorkerUrl = new URL('./pglite-worker-bootstrap.js', import.meta.url
 export class PGliteWorkerClient implements PGliteClient {
   readonly waitReady: Promise<void>;
   private readonly worker: Worker;
+  /** The worker's answers to queries (PGliteWorkerData.answers). */
+  private readonly answers: MessagePort;
   private readonly pending = new Map<number, PendingQuery>();
   private readonly exited: Promise<void>;
   private nextId = 1;
@@ -45,8 +52,16 @@ export class PGliteWorkerClient implements PGliteClient {
   private closeReply: ((error: SerializedError | undefined) => void) | undefined;
 
   constructor(options: PGliteWorkerClientOptions = {}) {
-    const workerData: PGliteWorkerData = { dataDir: options.dataDir };
-    this.worker = new Worker(options.workerUrl ?? defaultWorkerUrl, { workerData });
+    const channel = new MessageChannel();
+    this.answers = channel.port1;
+    const workerData: PGliteWorkerData = { dataDir: options.dataDir, answers: channel.port2 };
+    this.worker = new Worker(options.workerUrl ?? defaultWorkerUrl, {
+      workerData,
+      transferList: [channel.port2],
+    });
+    this.answers.on('message', (reply: PGliteWorkerReply) => this.answered(reply));
+    // The worker is ref'd while queries are out (updateRef); the port alone keeps nothing alive.
+    this.answers.unref();
     let settleReady!: { resolve(): void; reject(error: Error): void };
     this.waitReady = new Promise<void>((resolve, reject) => {
       settleReady = { resolve, reject };
@@ -72,12 +87,12 @@ export class PGliteWorkerClient implements PGliteClient {
           return;
         }
         case 'result':
-          this.settle(reply.id)?.resolve({ rows: reply.rows, affectedRows: reply.affectedRows });
-          return;
         case 'error':
-          this.settle(reply.id)?.reject(toError(reply.error));
+          this.answered(reply);
           return;
         case 'closed':
+          // The answers the worker sent before it closed are queued on their port by now.
+          this.readAnswers();
           this.closeReply?.(reply.error);
           return;
       }
@@ -95,11 +110,44 @@ export class PGliteWorkerClient implements PGliteClient {
     });
     this.worker.on('exit', (code) => {
       this.hasExited = true;
+      this.readAnswers();
       if (!this.closing || this.pending.size > 0) {
         this.fail(new Error(`PGlite worker stopped unexpectedly (exit code ${code})`));
       }
       settleReady.reject(this.failure ?? new Error('PGlite worker stopped before it was ready'));
     });
+  }
+
+  /**
+   * Settles the queries whose answers the worker has already sent, now, instead of when this
+   * thread's event loop next reads the port. Under a flood of requests the loop reads hundreds
+   * of sockets between two looks at the port, and an answer waited there up to 25 ms (the p90
+   * in the drop benchmark; 3 ms when the HTTP layer calls this between answers).
+   */
+  collectAnswers(): number {
+    return this.pending.size > 0 ? this.readAnswers() : 0;
+  }
+
+  /** Settles every answer queued on the port; answers how many there were. */
+  private readAnswers(): number {
+    let read = 0;
+    for (
+      let next = receiveMessageOnPort(this.answers);
+      next !== undefined;
+      next = receiveMessageOnPort(this.answers)
+    ) {
+      this.answered(next.message as PGliteWorkerReply);
+      read += 1;
+    }
+    return read;
+  }
+
+  private answered(reply: PGliteWorkerReply): void {
+    if (reply.type === 'result') {
+      this.settle(reply.id)?.resolve({ rows: reply.rows, affectedRows: reply.affectedRows });
+    } else if (reply.type === 'error') {
+      this.settle(reply.id)?.reject(toError(reply.error));
+    }
   }
 
   /** True once close() was called or the worker is gone: no further query will run. */

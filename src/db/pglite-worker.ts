@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
@@ -10,6 +10,11 @@ import { PGlite } from '@electric-sql/pglite';
 export interface PGliteWorkerData {
   /** PGlite's folder; omitted means in memory. */
   dataDir: string | undefined;
+  /**
+   * Where the answers to queries go (the rest goes to the parent port): the main thread can
+   * read this port synchronously between requests instead of waiting for its event loop.
+   */
+  answers: MessagePort;
 }
 
 export type PGliteWorkerRequest =
@@ -78,7 +83,7 @@ export function serializeError(error: unknown): SerializedError {
 function startWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('pglite-worker.ts runs as a worker thread (see PGliteWorkerClient)');
-  const { dataDir } = workerData as PGliteWorkerData;
+  const { dataDir, answers } = workerData as PGliteWorkerData;
   const pglite = dataDir ? new PGlite(dataDir) : new PGlite();
   /**
    * Statements run one after another in the order they arrived, each to its end before the
@@ -86,7 +91,8 @@ function startWorker(): void {
    * the main thread may send without waiting for answers (PGliteDialect's pipelining).
    */
   let tail: Promise<void> = Promise.resolve();
-  const post = (reply: PGliteWorkerReply) => port.postMessage(reply);
+  const post = (reply: PGliteWorkerReply) =>
+    (reply.type === 'result' || reply.type === 'error' ? answers : port).postMessage(reply);
 
   pglite.waitReady.then(
     () => post({ type: 'ready' }),

@@ -42,6 +42,8 @@ export interface AppOptions {
   trustProxy: boolean;
   /** Throws when the database (or Redis, when offers are shared) does not answer; backs /readyz. */
   pingDatabase(): Promise<void>;
+  /** DatabaseHandle.collectAnswers: called between the answers of the direct routes. */
+  collectDatabaseAnswers?: (() => void) | undefined;
   version: string;
   consoleDistDir?: string;
 }
@@ -87,7 +89,10 @@ function closeConnectionsWhenDraining(app: FastifyInstance, direct: DirectRoutes
 const bodyLimit = 1024 * 1024;
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const direct = new DirectRoutes(options.logger, { bodyLimit });
+  const direct = new DirectRoutes(options.logger, {
+    bodyLimit,
+    afterAnswer: options.collectDatabaseAnswers,
+  });
   const app = Fastify({
     loggerInstance: options.logger as FastifyBaseLogger,
     trustProxy: options.trustProxy,

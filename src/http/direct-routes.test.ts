@@ -22,14 +22,20 @@ describe('DirectRoutes', () => {
     logged.length = 0;
   });
 
-  async function serve(handle: DirectHandler): Promise<{ routes: DirectRoutes; url: string }> {
+  async function serve(
+    handle: DirectHandler,
+    afterAnswer?: () => void,
+  ): Promise<{ routes: DirectRoutes; url: string }> {
     const sink = new Writable({
       write(chunk, _encoding, done) {
         logged.push(JSON.parse(String(chunk)));
         done();
       },
     });
-    const routes = new DirectRoutes(pino({ level: 'info' }, sink), { bodyLimit: 1024 });
+    const routes = new DirectRoutes(pino({ level: 'info' }, sink), {
+      bodyLimit: 1024,
+      afterAnswer,
+    });
     routes.post(/^\/things\/([a-z]+)\/claims(?:\?|$)/, handle);
     const factory = routes.serverFactory();
     server = factory(fastifyStandIn, {}) as Server;
@@ -50,6 +56,22 @@ describe('DirectRoutes', () => {
     expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await response.json()).toEqual({ params: ['abc'], body: { n: 1 } });
     expect(routes.served).toBe(1);
+  });
+
+  it('runs afterAnswer once each answer is written, and not for what Fastify answers', async () => {
+    const seen: string[] = [];
+    let answered = 0;
+    const { url } = await serve(
+      (request) => {
+        answered += 1;
+        return { status: 201, body: JSON.stringify(request.params) };
+      },
+      () => seen.push(`after answer ${answered}`),
+    );
+    expect((await post(`${url}/things/abc/claims`, '{}')).status).toBe(201);
+    expect((await post(`${url}/things/def/claims`, '{}')).status).toBe(201);
+    expect((await fetch(`${url}/things/abc/claims`)).status).toBe(299);
+    expect(seen).toEqual(['after answer 1', 'after answer 2']);
   });
 
   it('leaves to Fastify other methods, URLs, content types and bodies over its limit', async () => {

@@ -66,11 +66,20 @@ export class DirectRoutes {
   /** Requests answered directly, for tests and diagnostics. */
   served = 0;
 
+  private readonly afterAnswer: (() => void) | undefined;
+
+  /**
+   * `afterAnswer` runs after each answer is written: the app collects the database answers
+   * that arrived meanwhile (DatabaseHandle.collectAnswers), so that in a flood of claims a
+   * winner's durable hold is answered within a request or two, not after the hundreds of
+   * requests the event loop reads before it looks at the database again.
+   */
   constructor(
     private readonly logger: Logger,
-    options: { bodyLimit: number },
+    options: { bodyLimit: number; afterAnswer?: (() => void) | undefined },
   ) {
     this.bodyLimit = Math.min(options.bodyLimit, directBodyLimit);
+    this.afterAnswer = options.afterAnswer;
   }
 
   /**
@@ -199,5 +208,6 @@ export class DirectRoutes {
     if (this.draining) headers.connection = 'close';
     response.writeHead(answer.status, headers);
     response.end(answer.body);
+    this.afterAnswer?.();
   }
 }

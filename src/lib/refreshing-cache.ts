@@ -39,6 +39,12 @@ export class RefreshingCache<V> {
     this.loading.delete(key);
   }
 
+  /** Drops every entry, after a change that may touch any of them. */
+  clear(): void {
+    this.entries.clear();
+    this.loading.clear();
+  }
+
   private refreshIfStale(key: string, loadedAt: number): void {
     if (this.now() - loadedAt >= this.freshMs) this.refresh(key);
   }

@@ -324,7 +324,7 @@ describe('one-click checkout, checkout idempotency and the show on orders', () =
 
     expect((await paidOrder(offerId, 'before-any-show')).showId).toBeNull();
     // Last week's show and tonight's (on air now) both list the offer: tonight's sells it.
-    await showAt('2026-11-15T18:00:00Z', '2026-11-15T19:00:00Z');
+    const lastWeek = await showAt('2026-11-15T18:00:00Z', '2026-11-15T19:00:00Z');
     const tonight = await showAt('2026-11-22T17:30:00Z', '2026-11-22T19:00:00Z');
     const order = await paidOrder(offerId, 'viewer');
     expect(order.showId).toBe(tonight);
@@ -335,6 +335,15 @@ describe('one-click checkout, checkout idempotency and the show on orders', () =
     expect(events.json().items.map((item: { showId: string | null }) => item.showId)).toContain(
       tonight,
     );
+    // The producer takes the offer off tonight's rundown: the very next order is not tonight's.
+    const unlinked = await context.app.inject({
+      method: 'PUT',
+      url: `/api/v1/shows/${tonight}/offers`,
+      headers,
+      payload: { offerIds: [] },
+    });
+    expect(unlinked.statusCode, unlinked.body).toBe(200);
+    expect((await paidOrder(offerId, 'late-viewer')).showId).toBe(lastWeek);
   });
 });
 

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { NewRow, Row, RowUpdate } from '../../db/schema.js';
+import { type OfferShow, ShowOfOffer } from './show-of-offer.js';
 
 export type ShowRow = Row<'shows'>;
 export type ShowOfferRow = Row<'showOffers'>;
@@ -23,11 +23,19 @@ export interface ShowRecord {
   samples: CheckoutSampleRow[];
 }
 
-/** The only place with SQL for shows; every call is scoped by organisation. */
+/**
+ * The only place with SQL for shows; every call is scoped by organisation. It keeps each
+ * offer's shows for order attribution (ShowOfOffer) and forgets them on its own writes.
+ */
 export class ShowsRepository {
+  private readonly offerShows = new ShowOfOffer((organizationId, offerId) =>
+    this.listShowsOfOffer(organizationId, offerId),
+  );
+
   constructor(private readonly db: Db) {}
 
   async insertShow(show: NewRow<'shows'>, checks: NewRow<'showManualChecks'>[]): Promise<void> {
+    this.offerShows.forgetAll();
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('shows').values(show).execute();
       if (checks.length > 0) await trx.insertInto('showManualChecks').values(checks).execute();
@@ -40,6 +48,7 @@ export class ShowsRepository {
     changes: RowUpdate<'shows'>,
     fromStatuses?: readonly ShowRow['status'][],
   ): Promise<ShowRow | undefined> {
+    this.offerShows.forgetAll();
     let query = this.db
       .updateTable('shows')
       .set(changes)
@@ -50,6 +59,7 @@ export class ShowsRepository {
   }
 
   async deleteShow(organizationId: string, id: string): Promise<boolean> {
+    this.offerShows.forgetAll();
     const result = await this.db
       .deleteFrom('shows')
       .where('organizationId', '=', organizationId)
@@ -141,28 +151,28 @@ export class ShowsRepository {
 
   /**
    * The show an offer sells in at `at`, for its orders' attribution: among the shows that list
-   * it, the live one, else the one whose slot covers `at`, else the one starting nearest.
+   * it, the live one, else the one whose slot covers `at`, else the one starting nearest
+   * (ShowOfOffer, from memory).
    */
-  async findShowOfOffer(organizationId: string, offerId: string, at: Date): Promise<string | null> {
-    const row = await this.db
+  findShowOfOffer(organizationId: string, offerId: string, at: Date): Promise<string | null> {
+    return this.offerShows.find(organizationId, offerId, at);
+  }
+
+  /** The shows an offer is attached to. */
+  async listShowsOfOffer(organizationId: string, offerId: string): Promise<OfferShow[]> {
+    return this.db
       .selectFrom('showOffers')
       .innerJoin('shows', 'shows.id', 'showOffers.showId')
-      .select('shows.id')
+      .select(['shows.id', 'shows.status', 'shows.startsAt', 'shows.endsAt'])
       .where('showOffers.organizationId', '=', organizationId)
       .where('shows.organizationId', '=', organizationId)
       .where('showOffers.offerId', '=', offerId)
-      .orderBy(
-        sql`case when shows.status = 'live' then 0 when shows.starts_at <= ${at} and shows.ends_at > ${at} then 1 else 2 end`,
-      )
-      .orderBy(sql`abs(extract(epoch from (shows.starts_at - ${at}::timestamptz)))`)
-      .orderBy('shows.id')
-      .limit(1)
-      .executeTakeFirst();
-    return row?.id ?? null;
+      .execute();
   }
 
   /** Replaces the show's offers; link tests of offers no longer attached go with them. */
   async replaceOffers(organizationId: string, showId: string, offerIds: string[]): Promise<void> {
+    this.offerShows.forgetAll();
     await this.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('showOffers')

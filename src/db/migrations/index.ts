@@ -17,6 +17,7 @@ import { waitlist } from './0016-waitlist.js';
 import { waitlistKeys } from './0017-waitlist-keys.js';
 import { checkoutPayments } from './0018-checkout-payments.js';
 import { savedCardCustomers } from './0019-saved-card-customers.js';
+import { holdOfferTenancy } from './0020-hold-offer-tenancy.js';
 
 /**
  * Migrations in order. Each is a list of plain PostgreSQL statements, the same SQL on PGlite
@@ -43,4 +44,5 @@ export const migrations: Record<string, readonly string[]> = {
   '0017-waitlist-keys': waitlistKeys,
   '0018-checkout-payments': checkoutPayments,
   '0019-saved-card-customers': savedCardCustomers,
+  '0020-hold-offer-tenancy': holdOfferTenancy,
 };

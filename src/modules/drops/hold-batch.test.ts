@@ -87,6 +87,26 @@ describe('a batch of hold writes', () => {
     await expect(repository.writeHoldBatch([good, clash], [], endedAt)).rejects.toThrow();
     expect(await read(good.id)).toBeUndefined();
   });
+
+  it("refuses a hold that names one organisation's offer under another", async () => {
+    const globex = await seedOrganization(context, 'Globex');
+    const crossed = { ...newHold('gus'), organizationId: globex.organizationId };
+    await expect(repository.writeHoldBatch([crossed], [], endedAt)).rejects.toMatchObject({
+      code: '23503',
+      constraint: 'holds_offer_fkey',
+    });
+    expect(await read(crossed.id)).toBeUndefined();
+    // Deleting an organisation still takes its offers' holds with them.
+    const globexOffer = await liveOffer(context.app, globex, { units: 2 });
+    const kept = { ...crossed, id: randomUUID(), offerId: globexOffer.offerId };
+    await repository.writeHoldBatch([kept], [], endedAt);
+    expect(await read(kept.id)).toMatchObject({ organizationId: globex.organizationId });
+    await context.database.db
+      .deleteFrom('organizations')
+      .where('id', '=', globex.organizationId)
+      .execute();
+    expect(await read(kept.id)).toBeUndefined();
+  });
 });
 
 /** Two server processes sharing an offer through Redis both write a retried claim's hold. */

@@ -35,11 +35,24 @@ export class ShowsRepository {
   constructor(private readonly db: Db) {}
 
   async insertShow(show: NewRow<'shows'>, checks: NewRow<'showManualChecks'>[]): Promise<void> {
-    this.offerShows.forgetAll();
-    await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('shows').values(show).execute();
-      if (checks.length > 0) await trx.insertInto('showManualChecks').values(checks).execute();
-    });
+    await this.changingShows(() =>
+      this.db.transaction().execute(async (trx) => {
+        await trx.insertInto('shows').values(show).execute();
+        if (checks.length > 0) await trx.insertInto('showManualChecks').values(checks).execute();
+      }),
+    );
+  }
+
+  /**
+   * Runs a write to shows or their offers, then forgets every offer's shows: after the commit,
+   * so that no read started meanwhile keeps the old list (the cache drops loads in flight).
+   */
+  private async changingShows<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      this.offerShows.forgetAll();
+    }
   }
 
   async updateShow(
@@ -48,23 +61,23 @@ export class ShowsRepository {
     changes: RowUpdate<'shows'>,
     fromStatuses?: readonly ShowRow['status'][],
   ): Promise<ShowRow | undefined> {
-    this.offerShows.forgetAll();
     let query = this.db
       .updateTable('shows')
       .set(changes)
       .where('organizationId', '=', organizationId)
       .where('id', '=', id);
     if (fromStatuses) query = query.where('status', 'in', fromStatuses);
-    return query.returningAll().executeTakeFirst();
+    return this.changingShows(() => query.returningAll().executeTakeFirst());
   }
 
   async deleteShow(organizationId: string, id: string): Promise<boolean> {
-    this.offerShows.forgetAll();
-    const result = await this.db
-      .deleteFrom('shows')
-      .where('organizationId', '=', organizationId)
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const result = await this.changingShows(() =>
+      this.db
+        .deleteFrom('shows')
+        .where('organizationId', '=', organizationId)
+        .where('id', '=', id)
+        .executeTakeFirst(),
+    );
     return Number(result.numDeletedRows) === 1;
   }
 
@@ -172,7 +185,10 @@ export class ShowsRepository {
 
   /** Replaces the show's offers; link tests of offers no longer attached go with them. */
   async replaceOffers(organizationId: string, showId: string, offerIds: string[]): Promise<void> {
-    this.offerShows.forgetAll();
+    await this.changingShows(() => this.writeOffers(organizationId, showId, offerIds));
+  }
+
+  private async writeOffers(organizationId: string, showId: string, offerIds: string[]) {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('showOffers')
